@@ -1,0 +1,83 @@
+# overlay.fortigate developer entry points.
+# A newcomer needs two targets: `make demo` and `make test`. Both bootstrap through `make setup`.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+PYTHON ?= python3.11
+VENV := $(CURDIR)/.venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.setup-stamp
+DEVCOLL := $(CURDIR)/.devcollections
+
+# Every tool sees the repo as overlay.fortigate through a symlink tree, plus the collections
+# bundled in the pinned `ansible` package (site-packages). Nothing is read from or written to ~/.ansible.
+export PATH := $(BIN):$(PATH)
+export ANSIBLE_COLLECTIONS_PATH := $(DEVCOLL)
+export ANSIBLE_HOME := $(CURDIR)/.cache/ansible-home
+export ANSIBLE_LOCAL_TEMP := $(CURDIR)/.cache/ansible-tmp
+export ANSIBLE_NOCOLOR := 1
+export PY_COLORS := 0
+
+SETUP_INPUTS := requirements-dev.txt constraints.txt $(wildcard simulator/pyproject.toml)
+
+.PHONY: setup demo test lint sanity units docs integration molecule bench lock changelog clean help
+
+help:
+	@echo "make demo   - run the main job on the embedded simulated lab"
+	@echo "make test   - every quality gate: lint, sanity, unit, docs, integration, molecule"
+	@echo "make setup  - bootstrap .venv/ and the collection path (done by demo and test)"
+	@echo "make bench  - benchmarks in bench/ (not part of test)"
+
+setup: $(STAMP) $(DEVCOLL)/ansible_collections/overlay/fortigate
+
+$(STAMP): $(SETUP_INPUTS)
+	@echo "==> setup: creating $(VENV) from pinned requirements"
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt -c constraints.txt
+	if [ -f simulator/pyproject.toml ]; then \
+	  $(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e simulator; fi
+	touch $@
+
+$(DEVCOLL)/ansible_collections/overlay/fortigate:
+	mkdir -p $(DEVCOLL)/ansible_collections/overlay
+	ln -sfn $(CURDIR) $@
+
+demo: setup
+	$(BIN)/ansible-playbook playbooks/demo.yml
+
+test: setup
+	tools/run-gates
+
+lint: setup
+	tools/run-gates lint
+
+sanity: setup
+	tools/run-gates sanity
+
+units: setup
+	tools/run-gates units
+
+docs: setup
+	tools/run-gates docs
+
+integration: setup
+	tools/run-gates integration
+
+molecule: setup
+	tools/run-gates molecule
+
+bench: setup
+	$(BIN)/python bench/run_all.py
+
+# Refresh constraints.txt from a scratch venv (maintainers only).
+lock:
+	rm -rf .cache/lock-venv && $(PYTHON) -m venv .cache/lock-venv
+	.cache/lock-venv/bin/pip install --quiet -r requirements-dev.txt
+	{ echo "# Transitive pins for requirements-dev.txt (pip freeze of a fresh .venv)."; \
+	  .cache/lock-venv/bin/pip freeze --exclude-editable; } > constraints.txt
+
+changelog: setup
+	$(BIN)/antsibull-changelog lint
+
+clean:
+	rm -rf $(VENV) $(DEVCOLL) .cache collections tests/output .ansible
