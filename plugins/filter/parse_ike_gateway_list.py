@@ -77,9 +77,10 @@ EXAMPLES = r"""
 
 - name: IKE SAs that are not established, with their gateway
   ansible.builtin.debug:
-    msg: "{{ gateways | community.general.json_query(query) }}"
-  vars:
-    query: "[].{gateway: name, down: ike_sas[?status!='established'].id}"
+    msg: "{{ item.name }}: {{ item.ike_sas | rejectattr('status', 'eq', 'established') | map(attribute='id') | list }}"
+  loop: "{{ gateways }}"
+  loop_control:
+    label: "{{ item.name }}"
 """
 
 RETURN = r"""
@@ -91,10 +92,10 @@ _value:
   elements: dict
   contains:
     vdom:
-      description: VDOM name, from C(vd: root/0).
+      description: "VDOM name, from C(vd: root/0)."
       type: str
     vdom_index:
-      description: VDOM index, from C(vd: root/0).
+      description: "VDOM index, from C(vd: root/0)."
       type: int
     name:
       description: Gateway (phase1) name; dial-up instances carry a suffix such as C(HUB_0).
@@ -165,7 +166,7 @@ _value:
       description: Peer serial number as printed.
       type: str
     extra:
-      description: Any other C(key: value) line of the gateway, with snake_case keys.
+      description: "Any other C(key: value) line of the gateway, with snake_case keys."
       type: dict
     ike_sas:
       description:

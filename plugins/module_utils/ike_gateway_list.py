@@ -93,6 +93,11 @@ _FORTIOS_ERROR = re.compile(
 _SECRET_KEY = re.compile(r"^(key|sk_\w+|enc(_key)?|dec(_key)?|\w*_key|psk\w*)$")
 
 
+def _first_word(text):
+    """``connecting, state 0`` -> ``connecting``."""
+    return text.split(None, 1)[0].rstrip(",;.") if text else None
+
+
 def _snake(key):
     return _SNAKE.sub("_", key.lower()).strip("_")
 
@@ -145,7 +150,7 @@ _KNOWN_KEYS = {
         "id": int(m.group(1)), "spi_initiator": m.group(2), "spi_responder": m.group(3),
     }),
     "direction": ("sa", _WORD, lambda m: {"direction": m.group(0)}),
-    "status": ("sa", None, lambda text: {"status": text.split(None, 1)[0] if text else None, "status_raw": text or None}),
+    "status": ("sa", None, lambda text: {"status": _first_word(text), "status_raw": text or None}),
     "proposal": ("sa", _WORD, lambda m: {"proposal": m.group(0)}),
     "lifetime/rekey": ("sa", _PAIR_INT, lambda m: {"lifetime": int(m.group(1)), "rekey": int(m.group(2))}),
     "DPD sent/recv": ("sa", _PAIR_HEX, lambda m: {"dpd_sent": int(m.group(1), 16), "dpd_recv": int(m.group(2), 16)}),
@@ -296,7 +301,10 @@ class _Parser:
             self.sa = _new_sa()
             gateway["ike_sas"].append(self.sa)
             target = self.sa
-        elif scope == "sa" or (scope == "any" and self.sa is not None):
+        elif scope == "any" and self.sa is not None:
+            # Same key on both levels (IKEv2 repeats peer-id per SA): SA copies are extra.
+            target = self.sa["extra"]
+        elif scope == "sa":
             if self.sa is None:
                 # An SA line without its id/spi line (truncated output): keep it visibly.
                 gateway["extra"][_snake(key)] = value

@@ -1,0 +1,64 @@
+"""The one exception type the CMDB raises, carrying what a FortiOS error envelope needs."""
+
+from __future__ import annotations
+
+# FortiOS internal error numbers used by the simulator (reference §2.3).
+NOT_FOUND = -3
+DUPLICATE = -5
+IN_USE = -23
+INVALID_VALUE = -651
+COMMAND_ERROR = -61
+PERMISSION = -37
+
+
+class CmdbError(Exception):
+    """A refused CMDB operation: ``http_status`` for the HTTP layer, ``error`` and ``cli_error``
+    as FortiOS puts them in the JSON envelope (``cli_error`` only for CLI-level validation)."""
+
+    def __init__(self, http_status: int, error: int, message: str, cli_error: bool = False):
+        super().__init__(message)
+        self.http_status = http_status
+        self.error = error
+        self.message = message
+        self.with_cli_error = cli_error
+
+    @property
+    def cli_error(self) -> str:
+        """The text FortiOS's CLI layer would print, ending with the return code."""
+        return f"{self.message}\nCommand fail. Return code {self.error}\n"
+
+    @classmethod
+    def invalid(cls, message: str) -> "CmdbError":
+        return cls(500, INVALID_VALUE, message, cli_error=True)
+
+    @classmethod
+    def parse_error(cls, token: object) -> "CmdbError":
+        return cls.invalid(f"value parse error before '{token}'")
+
+    @classmethod
+    def dangling(cls, attr: str, value: object) -> "CmdbError":
+        return cls.invalid(
+            f"node_check_object fail! for {attr} {value}\n\nvalue parse error before '{value}'"
+        )
+
+    @classmethod
+    def not_found(cls) -> "CmdbError":
+        return cls(404, NOT_FOUND, "Entry not found")
+
+    @classmethod
+    def duplicate(cls) -> "CmdbError":
+        return cls(500, DUPLICATE, "A duplicate entry already exists")
+
+    @classmethod
+    def in_use(cls, detail: str) -> "CmdbError":
+        return cls(500, IN_USE, f"entry is used: {detail}", cli_error=True)
+
+
+class FieldError(ValueError):
+    """A value that does not parse for its attribute; the store turns it into a -651."""
+
+    def __init__(self, attr: str, token: object, reason: str | None = None):
+        super().__init__(reason or f"value parse error before '{token}'")
+        self.attr = attr
+        self.token = token
+        self.reason = reason

@@ -1,0 +1,43 @@
+"""The filter and the cli_parse parser return the parser's facts and fail cleanly."""
+
+import pytest
+from ansible.errors import AnsibleFilterError
+
+from ansible_collections.overlay.fortigate.plugins.filter.parse_ike_gateway_list import FilterModule
+from ansible_collections.overlay.fortigate.plugins.module_utils.ike_gateway_list import parse_gateway_list
+from ansible_collections.overlay.fortigate.plugins.sub_plugins.cli_parser.ike_gateway_list_parser import CliParser
+
+from ..module_utils.test_ike_gateway_list import FGT_A_MULTILINE
+
+FILTER = FilterModule().filters()["parse_ike_gateway_list"]
+ANNOTATED = FGT_A_MULTILINE.replace("-> 1.1.1.2", "-> 1.1.1.2 <--- note")
+
+
+def test_filter_returns_parser_facts():
+    assert FILTER(FGT_A_MULTILINE) == parse_gateway_list(FGT_A_MULTILINE).gateways
+
+
+def test_filter_strict_fails_on_skipped_text():
+    assert FILTER(ANNOTATED)[0]["virtual_interface_addr_peer"] == "1.1.1.2"
+    with pytest.raises(AnsibleFilterError, match="strict mode and 1 part"):
+        FILTER(ANNOTATED, strict=True)
+
+
+def test_filter_errors_name_the_filter_and_the_fix():
+    with pytest.raises(AnsibleFilterError, match="parse_ike_gateway_list: .*Command fail"):
+        FILTER("Command fail. Return code -61")
+    with pytest.raises(AnsibleFilterError, match="result.stdout"):
+        FILTER({"stdout": []})
+    with pytest.raises(AnsibleFilterError, match="strict must be a boolean"):
+        FILTER(FGT_A_MULTILINE, strict="yes")
+
+
+def test_cli_parse_parser_matches_filter():
+    parser = CliParser(task_args={"text": FGT_A_MULTILINE}, task_vars={}, debug=False)
+    assert parser.parse() == {"parsed": FILTER(FGT_A_MULTILINE)}
+
+
+def test_cli_parse_parser_reports_errors():
+    parser = CliParser(task_args={"text": "Unknown action 0"}, task_vars={}, debug=False)
+    result = parser.parse()
+    assert list(result) == ["errors"] and "Unknown action" in result["errors"][0]
