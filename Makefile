@@ -43,7 +43,8 @@ $(DEVCOLL)/ansible_collections/overlay/fortigate:
 	ln -sfn $(CURDIR) $@
 
 demo: setup
-	$(BIN)/ansible-playbook playbooks/demo.yml
+	ANSIBLE_LOCALHOST_WARNING=false ANSIBLE_INVENTORY_UNPARSED_WARNING=false \
+	  $(BIN)/ansible-playbook playbooks/demo.yml
 
 test: setup
 	tools/run-gates

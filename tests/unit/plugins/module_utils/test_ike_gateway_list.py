@@ -231,7 +231,7 @@ def test_release_without_vd_line_splits_gateways_on_name():
 
 
 def test_interface_without_name():
-    (gw,), _ = parse("vd: root/0\nname: t\ninterface: 7\n")
+    (gw,), _warnings = parse("vd: root/0\nname: t\ninterface: 7\n")
     assert (gw["interface"], gw["interface_index"]) == ("", 7)
 
 

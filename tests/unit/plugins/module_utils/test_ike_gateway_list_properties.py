@@ -59,7 +59,7 @@ def test_truncated_output(sample, data):
 @given(sample=st.sampled_from(SAMPLES), data=st.data())
 def test_mutated_output(sample, data):
     text = list(sample)
-    for _ in range(data.draw(st.integers(min_value=1, max_value=20))):
+    for _step in range(data.draw(st.integers(min_value=1, max_value=20))):
         pos = data.draw(st.integers(min_value=0, max_value=max(len(text) - 1, 0)))
         action = data.draw(st.sampled_from(["replace", "delete", "insert"]))
         if action == "delete" and text:

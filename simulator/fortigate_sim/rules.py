@@ -1,0 +1,161 @@
+"""Table-specific FortiOS rules: cross-attribute validation and side effects of writes.
+
+Kept apart from ``store`` (which is generic over the schema) so that each rule reads as one
+FortiOS behaviour. Rules that depend on the release or are uncertain consult ``store.behaviour``.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Optional
+
+from .errors import CmdbError
+from .schema import TABLES, TableSchema
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .store import DeviceStore
+
+P1I = "vpn.ipsec/phase1-interface"
+P1 = "vpn.ipsec/phase1"
+P2I = "vpn.ipsec/phase2-interface"
+P2 = "vpn.ipsec/phase2"
+INTF = "system/interface"
+
+
+def validate(store: "DeviceStore", table: TableSchema, vdom: str, mkey: Any, new: dict,
+             old: Optional[dict], op: str, body: dict, origin: str) -> None:
+    checker = _VALIDATORS.get(table.key)
+    if checker:
+        checker(store, vdom, mkey, new, old, op, body, origin)
+
+
+def owned_by(table: TableSchema, mkey: Any) -> tuple:
+    """Entries that belong to (and go away with) ``table``/``mkey``, so they do not block it."""
+    if table.key == P1I:
+        return ((INTF, mkey),)
+    return ()
+
+
+# ---- validators --------------------------------------------------------------------------------
+
+def _require(new: dict, attr: str, message: Optional[str] = None) -> None:
+    if new.get(attr) in (None, "", [], "0.0.0.0"):
+        raise CmdbError.invalid(message or f"{attr} must be set")
+
+
+def _phase1(store, vdom, mkey, new, old, op, body, origin):
+    _require(new, "interface")
+    if op == "create":
+        _require(new, "proposal", "proposal must be set (for example aes256-sha256)")
+        if new.get("authmethod") == "psk":
+            _require(new, "psksecret", "psksecret must be set when authmethod is psk")
+    if new.get("type") == "static" and new.get("ip-version", "4") == "4":
+        _require(new, "remote-gw", "remote-gw must be set for a static (site-to-site) tunnel")
+
+
+def _phase1_interface(store, vdom, mkey, new, old, op, body, origin):
+    _phase1(store, vdom, mkey, new, old, op, body, origin)
+    if op == "create" and store.exists(INTF, vdom, mkey):
+        raise CmdbError.invalid(f"interface name {mkey} is already in use")
+
+
+def _phase2(phase1_table: str):
+    def check(store, vdom, mkey, new, old, op, body, origin):
+        _require(new, "phase1name")
+        phase1 = store.entries(phase1_table, vdom).get(new["phase1name"])
+        if phase1 is None:  # _check_refs already refused a changed dangling name
+            raise CmdbError.dangling("phase1name", new["phase1name"])
+        if phase1.get("type") == "dynamic" and new.get("auto-negotiate") == "enable":
+            mode = store.behaviour.autoneg_on_dynamic_phase1
+            refused = mode == "reject-always" or (
+                mode == "reject-update" and op == "update" and "auto-negotiate" in body
+            )
+            if refused:
+                raise CmdbError.invalid(
+                    f"auto-negotiate cannot be enabled on a phase2 of dial-up phase1 "
+                    f"{new['phase1name']}\ncommand parse error before 'auto-negotiate'"
+                )
+    return check
+
+
+def _interface(store, vdom, mkey, new, old, op, body, origin):
+    if new.get("vdom") not in store.vdoms:
+        raise CmdbError.dangling("vdom", new.get("vdom"))
+    if origin in ("lab", "side-effect"):
+        return
+    if op == "create":
+        if new.get("type") in ("physical", "tunnel"):
+            raise CmdbError.invalid(
+                f"cannot create an interface of type {new.get('type')} "
+                + ("(tunnel interfaces come from vpn.ipsec phase1-interface)" if new.get("type") == "tunnel" else "")
+            )
+        if new.get("type") == "vlan":
+            _require(new, "interface", "interface must be set for a VLAN")
+            if not new.get("vlanid"):
+                raise CmdbError.invalid("vlanid must be set for a VLAN")
+    elif old is not None and old.get("type") != new.get("type"):
+        raise CmdbError.invalid(f"type of interface {mkey} cannot be changed")
+
+
+def _static(store, vdom, mkey, new, old, op, body, origin):
+    if new.get("blackhole") != "enable" and not new.get("dstaddr"):
+        _require(new, "device")
+
+
+def _policy(store, vdom, mkey, new, old, op, body, origin):
+    for attr in ("srcintf", "dstintf", "srcaddr", "dstaddr", "service"):
+        if not new.get(attr):
+            raise CmdbError.invalid(f"{attr} must be set")
+
+
+_VALIDATORS = {
+    P1I: _phase1_interface,
+    P1: _phase1,
+    P2I: _phase2(P1I),
+    P2: _phase2(P1),
+    INTF: _interface,
+    "router/static": _static,
+    "firewall/policy": _policy,
+}
+
+
+# ---- side effects ------------------------------------------------------------------------------
+
+def after_create(store: "DeviceStore", table: TableSchema, vdom: str, mkey: Any, new: dict, origin: str) -> None:
+    if table.key == P1I:
+        # FortiOS creates the tunnel interface with the phase1's name, bound to its parent port.
+        tunnel = TABLES[INTF].defaults(store.version)
+        tunnel.update({"vdom": vdom, "type": "tunnel", "interface": new.get("interface", ""),
+                       "ip": "0.0.0.0 0.0.0.0", "remote-ip": "0.0.0.0 0.0.0.0"})
+        store.entries(INTF, vdom)[mkey] = tunnel
+
+
+def after_update(store: "DeviceStore", table: TableSchema, vdom: str, old_key: Any, new_key: Any,
+                 old: dict, new: dict) -> None:
+    if table.key != P1I:
+        return
+    interfaces = store.entries(INTF, vdom)
+    tunnel = interfaces.get(old_key)
+    if tunnel is None:
+        return
+    tunnel["interface"] = new.get("interface", "")
+    if old_key != new_key:
+        rebuilt = {(new_key if k == old_key else k): v for k, v in interfaces.items()}
+        interfaces.clear()
+        interfaces.update(rebuilt)
+
+
+def before_delete(store: "DeviceStore", table: TableSchema, vdom: str, mkey: Any, old: dict, origin: str) -> None:
+    if table.key == INTF and origin not in ("lab", "side-effect"):
+        if old.get("type") == "physical":
+            raise CmdbError.invalid(f"physical interface {mkey} cannot be deleted")
+        if old.get("type") == "tunnel" and mkey in store.entries(P1I, vdom):
+            raise CmdbError.in_use(f"system.interface {mkey} is used by vpn.ipsec.phase1-interface {mkey}")
+    if table.key == P1I:
+        users = store.references_to(INTF, vdom, mkey, exclude=((P1I, mkey), (INTF, mkey)))
+        if users:
+            raise CmdbError.in_use(f"tunnel interface {mkey} is used by {', '.join(users)}")
+
+
+def after_delete(store: "DeviceStore", table: TableSchema, vdom: str, mkey: Any, old: dict) -> None:
+    if table.key == P1I:
+        store.entries(INTF, vdom).pop(mkey, None)
