@@ -1,4 +1,5 @@
-#!/usr/bin/env python3
+# Copyright (c) overlay.fortigate contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Deterministic generator of ``diagnose vpn ike gateway list`` output for a dial-up hub.
 
 The text is what a FortiGate hub prints with N dial-up instances ``HUB_0`` ... ``HUB_<N-1>``

@@ -58,7 +58,7 @@ _WORD = re.compile(r"\S+")
 _INT = re.compile(r"\d+\b")
 _INTERFACE = re.compile(r"(?:(\S+)\s+)?(\d+)\b")
 # Greedy host parts stop at the last colon, so IPv6 addresses keep theirs.
-_ADDR = re.compile(r"\[?(\S+?)\]?:(\d+)\s*->\s*\[?(\S+?)\]?:(\d+)(?=\s|$)")
+_ADDR = re.compile(r"\[?(\S+?)\]?:(\d+)\s*->\s*\[?(\S+?)\]?:(\d+)(?=\s|$)|->(?=\s|$)")
 _TUN_ID = re.compile(r"([^/\s]+)(?:/(\S+))?")
 _ARROW = re.compile(r"(\S+)\s*->\s*(\S+)")
 _CREATED = re.compile(r"(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?\s+ago\b")
@@ -72,16 +72,16 @@ _PAIR_HEX = re.compile(r"([0-9A-Fa-f]+)/([0-9A-Fa-f]+)\b")
 # Where a free-form value ends in flattened text: at the next token that looks like a key.
 _NEXT_KEY = re.compile(r"\s(?=[A-Za-z][A-Za-z0-9_/().-]*:(?:\s|$))")
 # One line that is a key: value pair of a key we do not model (multi-word keys allowed).
-_GENERIC_LINE = re.compile(r"([A-Za-z][A-Za-z0-9 _/().-]*?):(?:\s+(.*))?$")
+_GENERIC_LINE = re.compile(r"([A-Za-z0-9][A-Za-z0-9 _/().-]*?):(?:\s+(.*))?$")
 _SNAKE = re.compile(r"[^a-z0-9]+")
 
 # FortiOS prompt (``FGT # ``, ``FGT (root) # ``, ``FGT (phase1-interface) $ ``) optionally
 # followed by the command, in full or abbreviated form, and ``name X``.
 _PROMPT_ECHO = re.compile(
-    r"^\s*(?:\S+\s+(?:\([^)]*\)\s+)?[#$]\s*)?"
-    r"(?:di\w*\s+vpn\s+ike\s+gat\w*\s+li\w*(?:\s+name\s+(?!\S+:)\S+)?)"
+    r"^\s*(?:[^\s#$]*\s*(?:\([^)]*\)\s*)?[#$]\s*)?"
+    r"(?:di\w*\s+vpn\s+ike\s+gat\w*(?:\s+li\w*(?:\s+name\s+(?!\S+:)\S+)?)?)(?=\s|$)"
 )
-_PROMPT_ONLY = re.compile(r"^\s*\S+\s+(?:\([^)]*\)\s+)?[#$]\s*$")
+_PROMPT_ONLY = re.compile(r"^\s*[^\s#$]*\s*(?:\([^)]*\)\s*)?[#$]\s*$")
 # Lines FortiOS prints instead of output when a command fails.
 _FORTIOS_ERROR = re.compile(
     r"^\s*(Command fail\..*|Unknown action.*|command parse error.*|Invalid (?:parameter|VDOM).*|"
@@ -91,6 +91,10 @@ _FORTIOS_ERROR = re.compile(
 
 # Keys whose values are key material: never returned, never echoed in warnings.
 _SECRET_KEY = re.compile(r"^(key|sk_\w+|enc(_key)?|dec(_key)?|\w*_key|psk\w*)$")
+
+
+def _int_or_none(text):
+    return None if text is None else int(text)
 
 
 def _first_word(text):
@@ -130,8 +134,8 @@ _KNOWN_KEYS = {
     "version": ("gw", _INT, lambda m: {"ike_version": int(m.group(0))}),
     "interface": ("gw", _INTERFACE, lambda m: {"interface": m.group(1) or "", "interface_index": int(m.group(2))}),
     "addr": ("gw", _ADDR, lambda m: {
-        "local_addr": m.group(1), "local_port": int(m.group(2)),
-        "remote_addr": m.group(3), "remote_port": int(m.group(4)),
+        "local_addr": m.group(1), "local_port": _int_or_none(m.group(2)),
+        "remote_addr": m.group(3), "remote_port": _int_or_none(m.group(4)),
     }),
     "transport": ("gw", _WORD, lambda m: {"transport": m.group(0)}),
     "tun_id": ("gw", _TUN_ID, lambda m: {"tun_id": m.group(1), "tun_id6": m.group(2)}),
@@ -154,6 +158,13 @@ _KNOWN_KEYS = {
     "proposal": ("sa", _WORD, lambda m: {"proposal": m.group(0)}),
     "lifetime/rekey": ("sa", _PAIR_INT, lambda m: {"lifetime": int(m.group(1)), "rekey": int(m.group(2))}),
     "DPD sent/recv": ("sa", _PAIR_HEX, lambda m: {"dpd_sent": int(m.group(1), 16), "dpd_recv": int(m.group(2), 16)}),
+    # Keys kept in "extra" as they are; listed so that flattened text (where a value's end
+    # is only visible as the start of the next key) splits at them, multi-word ones included.
+    **{label: ("extra", None, None) for label in (
+        "assigned IPv4 address", "assigned IPv6 address", "xauth-user", "EAP user", "2FA",
+        "FortiClient UID", "nat", "peer-id-auth", "pending-queue", "PPK", "QKD", "child",
+        "message-id sent/recv", "FEC", "mode-cfg",
+    )},
     # Key material: recognised so that it can be cut out of flattened lines, then dropped.
     "key": ("secret", None, None),
     "SK_ei": ("secret", None, None),
@@ -278,6 +289,12 @@ class _Parser:
 
     def _known(self, key, value):
         scope, pattern, reader = _KNOWN_KEYS[key]
+        if scope == "extra":
+            text, rest = _split_free_text(value)
+            self._store_extra(key, text)
+            if rest:
+                self._leftover(rest, key)
+            return
         if scope == "secret":
             # Drop the value; anything after it in flattened text is read again.
             _secret, rest = _split_free_text(value)
