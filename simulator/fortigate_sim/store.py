@@ -83,7 +83,7 @@ class DeviceStore:
         return mkey in self._entries(table, vdom)
 
     def entries(self, table_key: str, vdom: str) -> dict:
-        """Read-only view for other components (CLI renderer, monitors)."""
+        """The live ordered mkey -> object mapping of a table (for rules, renderer, monitors)."""
         return self._entries(TABLES[table_key], vdom)
 
     # ---- reads --------------------------------------------------------------------------
@@ -464,7 +464,7 @@ class DeviceStore:
         for scope_name, tables in self._data.items():
             out["scopes"][scope_name] = {
                 key: (value if TABLES[key].singleton else list(value.values()))
-                for key, value in tables.items()
+                for key, value in tables.items() if value
             }
         return out
 

@@ -1,0 +1,405 @@
+"""The FortiOS CLI configuration language: tokenizer, parser, executor and renderer.
+
+    config vpn ipsec phase1-interface        <- table path (last word = table name)
+        edit "SiteA-to-SiteB"                <- entry (created if absent)
+            set proposal aes128-sha256 aes256-sha256
+            unset comments | append/select/unselect <attr> <values...>
+            config <child-table>  edit ... next  end   (e.g. router bgp neighbor)
+        next
+        delete "old" | rename "a" to "b" | purge
+    end
+
+Parsing produces a small AST (``ConfigBlock``/``EditBlock``/``Command``); ``execute`` applies it
+to a ``DeviceStore`` through the same ``write``/``delete`` calls the REST API uses, committing each
+entry at ``next``/``end`` as FortiOS does. ``render`` prints the store back as CLI text (``show``).
+The SSH CLI (a later issue) reuses all of this.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Optional, Union
+
+from .errors import CmdbError
+from .schema import (INTEGER, IPMASK, IPV4, IPV6, MULTI, NAMELIST, OPTION, SECRET, TABLE, TABLES,
+                     Field, TableSchema)
+from .store import UNSET, DeviceStore, Target
+
+# ---- tokenizer ---------------------------------------------------------------------------------
+
+
+class CliSyntaxError(ValueError):
+    def __init__(self, line: int, message: str):
+        super().__init__(f"line {line}: {message}")
+        self.line = line
+        self.message = message
+
+
+def tokenize(line: str, lineno: int = 0) -> list[str]:
+    """Split one CLI line into words; double or single quotes group, backslash escapes."""
+    tokens: list[str] = []
+    i, n = 0, len(line)
+    while i < n:
+        ch = line[i]
+        if ch.isspace():
+            i += 1
+            continue
+        if ch in "\"'":
+            quote, i, buf = ch, i + 1, []
+            while i < n and line[i] != quote:
+                if line[i] == "\\" and i + 1 < n:
+                    i += 1
+                buf.append(line[i])
+                i += 1
+            if i >= n:
+                raise CliSyntaxError(lineno, "unterminated quoted string")
+            tokens.append("".join(buf))
+            i += 1
+            continue
+        buf = []
+        while i < n and not line[i].isspace():
+            if line[i] == "\\" and i + 1 < n:
+                i += 1
+            buf.append(line[i])
+            i += 1
+        tokens.append("".join(buf))
+    return tokens
+
+
+# ---- parser ------------------------------------------------------------------------------------
+
+
+@dataclass
+class Command:
+    verb: str
+    args: list[str]
+    line: int
+
+
+@dataclass
+class EditBlock:
+    key: str
+    body: list = field(default_factory=list)
+    line: int = 0
+
+
+@dataclass
+class ConfigBlock:
+    path: list[str]
+    body: list = field(default_factory=list)
+    line: int = 0
+
+
+Node = Union[Command, EditBlock, ConfigBlock]
+_LEAF_VERBS = {"set", "unset", "append", "select", "unselect", "delete", "rename", "purge"}
+
+
+def parse(text: str) -> list[Node]:
+    """Parse CLI text into a list of top-level ``ConfigBlock``s."""
+    lines = [(no, tokenize(raw, no)) for no, raw in enumerate(text.splitlines(), start=1)]
+    lines = [(no, toks) for no, toks in lines if toks and not toks[0].startswith("#")]
+    nodes, index, _ = _parse_body(lines, 0, inside=None)
+    for node in nodes:
+        if not isinstance(node, ConfigBlock):
+            raise CliSyntaxError(node.line, "commands must be inside a 'config' block")
+    return nodes
+
+
+def _parse_body(lines, index, inside):
+    """Parse until the terminator of ``inside`` ("config" -> end, "edit" -> next or end).
+
+    Returns (nodes, next index, terminator). FortiOS lets ``end`` close an ``edit`` and its
+    ``config`` at once, so an edit body ending on ``end`` also ends the enclosing block.
+    """
+    nodes: list[Node] = []
+    while index < len(lines):
+        no, toks = lines[index]
+        verb = toks[0]
+        if verb == "config":
+            if len(toks) < 2:
+                raise CliSyntaxError(no, "config needs a path")
+            body, index, _ = _parse_body(lines, index + 1, inside="config")
+            nodes.append(ConfigBlock(toks[1:], body, no))
+        elif verb == "edit":
+            if inside != "config":
+                raise CliSyntaxError(no, "edit outside a config block")
+            if len(toks) != 2:
+                raise CliSyntaxError(no, "edit needs exactly one key")
+            body, index, terminator = _parse_body(lines, index + 1, inside="edit")
+            nodes.append(EditBlock(toks[1], body, no))
+            if terminator == "end":
+                return nodes, index, "end"
+        elif verb in ("next", "end"):
+            if inside is None or (verb == "next" and inside != "edit"):
+                raise CliSyntaxError(no, f"{verb} without {'edit' if verb == 'next' else 'config'}")
+            return nodes, index + 1, verb
+        elif verb in _LEAF_VERBS:
+            nodes.append(Command(verb, toks[1:], no))
+            index += 1
+        else:
+            raise CliSyntaxError(no, f"unknown command '{verb}'")
+    if inside is not None:
+        raise CliSyntaxError(lines[-1][0] if lines else 0, f"missing {'next' if inside == 'edit' else 'end'}")
+    return nodes, index, None
+
+
+# ---- executor ----------------------------------------------------------------------------------
+
+
+class CliError(ValueError):
+    def __init__(self, line: int, message: str):
+        super().__init__(f"line {line}: {message}")
+        self.line = line
+        self.message = message
+
+
+def table_for_path(words: list[str]) -> Optional[TableSchema]:
+    """``["vpn","ipsec","phase1-interface"]`` -> the ``vpn.ipsec/phase1-interface`` schema."""
+    if len(words) < 2:
+        return None
+    return TABLES.get(".".join(words[:-1]) + "/" + words[-1])
+
+
+def execute(store: DeviceStore, nodes: Iterable[Node], vdom: str = "root", origin: str = "cli") -> None:
+    for node in nodes:
+        if not isinstance(node, ConfigBlock):
+            raise CliError(node.line, "expected 'config'")
+        if node.path == ["global"]:
+            execute(store, node.body, vdom, origin)
+            continue
+        if node.path == ["vdom"]:
+            for edit in node.body:
+                if not isinstance(edit, EditBlock):
+                    raise CliError(edit.line, "expected 'edit <vdom>'")
+                execute(store, edit.body, edit.key, origin)
+            continue
+        table = table_for_path(node.path)
+        if table is None:
+            raise CliError(node.line, f"unknown configuration path '{' '.join(node.path)}'")
+        _run_table(store, table, vdom, node, origin)
+
+
+def _run_table(store: DeviceStore, table: TableSchema, vdom: str, block: ConfigBlock, origin: str) -> None:
+    try:
+        if table.singleton:
+            current = store.read(Target(table, vdom))
+            body = _build_body(store, table, current, block.body, vdom)
+            store.write(Target(table, vdom), body, create=False, origin=origin)
+            return
+        for node in block.body:
+            if isinstance(node, EditBlock):
+                _run_edit(store, table, vdom, node, origin)
+            elif node.verb == "delete":
+                for key in node.args:
+                    store.delete(Target(table, vdom, _key(table, key, node.line)), origin=origin)
+            elif node.verb == "purge":
+                for entry in list(store.entries(table.key, vdom)):
+                    store.delete(Target(table, vdom, entry), origin=origin)
+            elif node.verb == "rename" and len(node.args) == 3 and node.args[1] == "to":
+                old_key = _key(table, node.args[0], node.line)
+                store.write(Target(table, vdom, old_key), {table.mkey: node.args[2]}, create=False, origin=origin)
+            else:
+                raise CliError(node.line, f"'{node.verb}' is not valid here")
+    except CmdbError as exc:
+        line = getattr(exc, "cli_line", block.line)
+        raise CliError(line, exc.message) from None
+
+
+def _run_edit(store: DeviceStore, table: TableSchema, vdom: str, edit: EditBlock, origin: str) -> None:
+    key = _key(table, edit.key, edit.line)
+    exists = key in store.entries(table.key, vdom)
+    current = store.read(Target(table, vdom, key)) if exists else table.defaults(store.version)
+    try:
+        body = _build_body(store, table, current, edit.body, vdom)
+        if exists:
+            store.write(Target(table, vdom, key), body, create=False, origin=origin)
+        else:
+            store.write(Target(table, vdom), {table.mkey: key, **body}, create=True, origin=origin)
+    except CmdbError as exc:
+        exc.cli_line = edit.line
+        raise
+
+
+def _key(table: TableSchema, text: str, line: int) -> Any:
+    try:
+        return table.parse_mkey(text)
+    except ValueError as exc:
+        raise CliError(line, str(exc)) from None
+
+
+def _build_body(store: DeviceStore, schema: TableSchema, current: dict, nodes: list, vdom: str) -> dict:
+    """Turn set/unset/append/... (and nested child-table blocks) into a REST-style body."""
+    body: dict[str, Any] = {}
+    fields = schema.fields
+    for node in nodes:
+        if isinstance(node, ConfigBlock):
+            fld = fields.get(node.path[0]) if len(node.path) == 1 else None
+            if fld is None or fld.kind != TABLE:
+                raise CliError(node.line, f"unknown sub-table '{' '.join(node.path)}'")
+            rows = body.get(fld.name, copy.deepcopy(current.get(fld.name, [])))
+            body[fld.name] = _edit_rows(store, fld.child, rows, node, vdom)
+            continue
+        if isinstance(node, EditBlock):
+            raise CliError(node.line, "edit is not valid here")
+        if not node.args:
+            raise CliError(node.line, f"{node.verb} needs an attribute name")
+        attr, values = node.args[0], node.args[1:]
+        fld = fields.get(attr)
+        if node.verb == "unset":
+            body[attr] = UNSET
+        elif node.verb in ("set", "select"):
+            if not values:
+                raise CliError(node.line, f"set {attr} needs a value")
+            body[attr] = _value_from_tokens(fld, values)
+        elif node.verb in ("append", "unselect"):
+            existing = body.get(attr, current.get(attr, []))
+            names = _names(existing)
+            if node.verb == "append":
+                names += [v for v in values if v not in names]
+            else:
+                names = [v for v in names if v not in values]
+            body[attr] = _value_from_tokens(fld, names) if names else UNSET
+        else:
+            raise CliError(node.line, f"'{node.verb}' is not valid here")
+    return body
+
+
+def _edit_rows(store: DeviceStore, schema: TableSchema, rows: list, block: ConfigBlock, vdom: str) -> list:
+    for node in block.body:
+        if isinstance(node, EditBlock):
+            key = _key(schema, node.key, node.line)
+            row = next((r for r in rows if str(r.get(schema.mkey)) == str(key)), None)
+            if row is None:
+                row = {schema.mkey: key, **schema.defaults(store.version)}
+                rows.append(row)
+            changes = _build_body(store, schema, row, node.body, vdom)
+            for attr, value in changes.items():
+                fld = schema.fields.get(attr)
+                if value is UNSET:
+                    row[attr] = [] if fld is not None and fld.kind in (TABLE, NAMELIST) else (
+                        fld.default if fld is not None else "")
+                else:
+                    row[attr] = value
+        elif isinstance(node, Command) and node.verb == "delete":
+            rows[:] = [r for r in rows if str(r.get(schema.mkey)) not in node.args]
+        elif isinstance(node, Command) and node.verb == "purge":
+            rows.clear()
+        else:
+            raise CliError(node.line, "only edit/delete/purge are valid in a sub-table")
+    return rows
+
+
+def _names(value: Any) -> list[str]:
+    if isinstance(value, list):
+        return [str(v.get("name")) if isinstance(v, dict) else str(v) for v in value]
+    return str(value).split() if value else []
+
+
+def _value_from_tokens(fld: Optional[Field], tokens: list[str]) -> Any:
+    if fld is None:
+        return tokens[0] if len(tokens) == 1 else " ".join(tokens)
+    if fld.kind == NAMELIST:
+        return list(tokens)
+    if fld.kind in (MULTI, IPMASK, SECRET):
+        return " ".join(tokens)
+    if len(tokens) != 1:
+        return " ".join(tokens)  # the schema parser refuses it with a FortiOS-style error
+    return tokens[0]
+
+
+# ---- renderer ----------------------------------------------------------------------------------
+
+# The order `show` prints tables in. Tunnel interfaces are printed after their phase1-interface so
+# that rendered text can be executed again (FortiOS creates them from the phase1).
+RENDER_ORDER = (
+    "system/global", "system/settings", "system/interface", "firewall/address",
+    "vpn.ipsec/phase1-interface", "vpn.ipsec/phase2-interface", "vpn.ipsec/phase1",
+    "vpn.ipsec/phase2", "#tunnels", "router/static", "router/bgp", "firewall/policy",
+)
+
+
+def quote(text: str) -> str:
+    return '"' + str(text).replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _format_value(fld: Optional[Field], value: Any) -> Optional[str]:
+    kind = fld.kind if fld is not None else None
+    if kind == NAMELIST:
+        return " ".join(quote(item["name"]) for item in value) if value else None
+    if kind in (OPTION, INTEGER, IPV4, IPMASK, IPV6, MULTI, SECRET):
+        return str(value) if value != "" else None
+    if isinstance(value, bool) or isinstance(value, int):
+        return str(value)
+    if isinstance(value, (list, dict)):
+        return None  # unmodelled structured attribute: not expressible as one `set`
+    text = str(value)
+    if text == "":
+        return None
+    return text if text.isdigit() else quote(text)
+
+
+def _render_object(schema: TableSchema, obj: dict, version, full: bool, indent: int) -> list[str]:
+    pad = " " * indent
+    lines: list[str] = []
+    defaults = schema.defaults(version)
+    for attr, value in obj.items():
+        if attr == schema.mkey or attr in ("q_origin_key",):
+            continue
+        fld = schema.fields.get(attr)
+        if fld is not None and fld.kind == TABLE:
+            if value or full:
+                lines.append(f"{pad}config {attr}")
+                for row in value:
+                    lines.append(f"{pad}    edit {_format_key(fld.child, row[fld.child.mkey])}")
+                    lines += _render_object(fld.child, row, version, full, indent + 8)
+                    lines.append(f"{pad}    next")
+                lines.append(f"{pad}end")
+            continue
+        if not full and attr in defaults and defaults[attr] == value:
+            continue
+        text = _format_value(fld, value)
+        if text is None:
+            continue
+        lines.append(f"{pad}set {attr} {text}")
+    return lines
+
+
+def _format_key(schema: TableSchema, key: Any) -> str:
+    return str(key) if schema.mkey_type == "integer" else quote(key)
+
+
+def render_table(store: DeviceStore, table_key: str, vdom: str = "root", full: bool = False,
+                 keys: Optional[list] = None, tunnels: Optional[bool] = None) -> str:
+    """CLI text for one table (``show <path>``); ``keys`` limits it to some entries."""
+    table = TABLES[table_key]
+    words = table.path.split(".") + [table.name]
+    out = ["config " + " ".join(words)]
+    if table.singleton:
+        out += _render_object(table, store.read(Target(table, vdom)), store.version, full, 4)
+    else:
+        for key, obj in store.entries(table_key, vdom).items():
+            if keys is not None and key not in keys:
+                continue
+            if tunnels is not None and (obj.get("type") == "tunnel") != tunnels:
+                continue
+            out.append(f"    edit {_format_key(table, key)}")
+            out += _render_object(table, obj, store.version, full, 8)
+            out.append("    next")
+    if len(out) == 1:
+        return ""  # nothing configured: FortiOS prints an empty block, we print nothing
+    out.append("end")
+    return "\n".join(out) + "\n"
+
+
+def render(store: DeviceStore, vdom: str = "root", full: bool = False) -> str:
+    """The whole configuration as CLI text, in an order that ``execute`` can replay."""
+    parts = []
+    for key in RENDER_ORDER:
+        if key == "#tunnels":
+            parts.append(render_table(store, "system/interface", vdom, full, tunnels=True))
+        elif key == "system/interface":
+            parts.append(render_table(store, key, vdom, full, tunnels=False))
+        else:
+            parts.append(render_table(store, key, vdom, full))
+    return "".join(parts)
