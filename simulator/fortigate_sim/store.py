@@ -463,7 +463,8 @@ class DeviceStore:
         out: dict[str, Any] = {"format": 1, "scopes": {}}
         for scope_name, tables in self._data.items():
             out["scopes"][scope_name] = {
-                key: (value if TABLES[key].singleton else list(value.values()))
+                key: (value if TABLES[key].singleton
+                      else [{TABLES[key].mkey: mkey, **obj} for mkey, obj in value.items()])
                 for key, value in tables.items() if value
             }
         return out
