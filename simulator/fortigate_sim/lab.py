@@ -245,6 +245,9 @@ class LabRuntime:
                 "ansible_connection": "ansible.netcommon.httpapi",
                 "ansible_network_os": "fortinet.fortios.fortios",
                 "ansible_httpapi_port": device.https_port,
+                # ansible_port too: persistent connections are keyed by host+ansible_port+user, so
+                # without it every device on 127.0.0.1 would share one connection.
+                "ansible_port": device.https_port,
                 "ansible_httpapi_use_ssl": True,
                 "ansible_httpapi_validate_certs": True,
                 "ansible_httpapi_ca_path": str(self.ca.cert_path),

@@ -73,10 +73,9 @@ class DeviceStore:
         return self._scope(table, vdom).setdefault(table.key, {})
 
     def _singleton(self, table: TableSchema, vdom: str) -> dict:
+        """The stored singleton, or its defaults (not stored: reads must not change the revision)."""
         scope = self._scope(table, vdom)
-        if table.key not in scope:
-            scope[table.key] = table.defaults(self.version)
-        return scope[table.key]
+        return scope[table.key] if table.key in scope else table.defaults(self.version)
 
     def exists(self, table_key: str, vdom: str, mkey: Any) -> bool:
         table = TABLES[table_key]
@@ -266,7 +265,7 @@ class DeviceStore:
         rules.validate(self, table, vdom, new_key, new, old, op, body, origin)
         if table.singleton:
             scope = self._scope(table, vdom)
-            changed = scope.get(table.key) != new
+            changed = old != new
             scope[table.key] = new
             return self._changed(None, changed)
         entries = self._entries(table, vdom)
