@@ -1,0 +1,121 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) overlay.fortigate contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Logic of the cmdb_object module: any CMDB table entry, singleton or sub-table member.
+
+Every object of a task is checked and planned (read only) before the first write, so a
+bad path, a missing key or a refused value in the third object leaves the first two
+untouched.
+"""
+
+from __future__ import annotations
+
+from ansible_collections.overlay.fortigate.plugins.module_utils.cmdb_client import CmdbError
+from ansible_collections.overlay.fortigate.plugins.module_utils.cmdb_values import attribute_name, to_device
+from ansible_collections.overlay.fortigate.plugins.module_utils.reconcile import (
+    ObjectSpec,
+    Reconciler,
+    ReconcileError,
+)
+
+# Key attributes of tables whose key is not ``name``, used when the table is still empty.
+KNOWN_MKEY_ATTRIBUTES = {
+    "firewall/policy": "policyid",
+    "router/static": "seq-num",
+    "router/bgp/neighbor": "ip",
+    "router/bgp/neighbor-range": "id",
+    "router/bgp/network": "id",
+    "system/sdwan/members": "seq-num",
+}
+OBJECT_OPTIONS = ("path", "mkey", "mkey_attribute", "config", "state")
+
+
+class _PathInfo:
+    def __init__(self, singleton, mkey_attribute):
+        self.singleton = singleton
+        self.mkey_attribute = mkey_attribute
+
+
+def describe_path(client, path, where):
+    """Learn whether ``path`` exists and is a singleton or a table (one GET)."""
+    try:
+        envelope = client.request("GET", path)
+    except CmdbError as exc:
+        if exc.status in (404, 405) or exc.code == -3:
+            raise ReconcileError(
+                "%s.path %r: the device has no such CMDB table or object; give it as on the REST API, "
+                "for example vpn.ipsec/phase1-interface, router/bgp or router/bgp/neighbor" % (where, path)
+            ) from None
+        raise
+    results = envelope.get("results")
+    if isinstance(results, dict):
+        return _PathInfo(True, None)
+    entries = [entry for entry in results or [] if isinstance(entry, dict)]
+    for entry in entries:
+        for attribute, value in entry.items():
+            if attribute != "q_origin_key" and value == entry.get("q_origin_key"):
+                return _PathInfo(False, attribute)
+    return _PathInfo(False, KNOWN_MKEY_ATTRIBUTES.get(path, "name"))
+
+
+def object_requests(params):
+    """The list of per-object parameter dicts of a task (``objects`` or the top level)."""
+    if params.get("objects"):
+        return [dict(item) for item in params["objects"]]
+    return [{option: params.get(option) for option in OBJECT_OPTIONS}]
+
+
+def build_spec(item, info, secrets, index):
+    where = "objects[%d]" % index
+    path = (item.get("path") or "").strip("/")
+    mkey = item.get("mkey")
+    state = item.get("state") or "present"
+    if state not in ("present", "absent"):
+        raise ReconcileError("%s.state: %r is not present or absent" % (where, state))
+    if info.singleton and mkey not in (None, ""):
+        raise ReconcileError("%s: %s is a singleton; remove mkey" % (where, path))
+    if not info.singleton and mkey in (None, ""):
+        raise ReconcileError(
+            "%s: %s is a table; give mkey (the value of its key attribute %s)" % (where, path, info.mkey_attribute)
+        )
+    if info.singleton and state == "absent":
+        raise ReconcileError("%s: %s is a singleton and cannot be deleted; use state: present" % (where, path))
+    config = item.get("config") or {}
+    if not isinstance(config, dict):
+        raise ReconcileError("%s.config must be a dictionary of attributes" % where)
+    if state == "present" and not config:
+        raise ReconcileError("%s.config is empty; give the attributes to manage" % where)
+    attributes = {attribute_name(k): to_device(attribute_name(k), v) for k, v in config.items()}
+    mkey_attribute = item.get("mkey_attribute") or info.mkey_attribute or "name"
+    return ObjectSpec(path, mkey, attributes, state=state, mkey_attribute=mkey_attribute, secrets=secrets)
+
+
+def reconcile(client, params, check_mode):
+    items = object_requests(params)
+    infos = {}
+    specs = []
+    for index, item in enumerate(items):
+        path = (item.get("path") or "").strip("/")
+        if not path:
+            raise ReconcileError("objects[%d].path is missing; give the CMDB path" % index)
+        if path not in infos:
+            infos[path] = describe_path(client, path, "objects[%d]" % index)
+        specs.append(build_spec(item, infos[path], params.get("update_secrets") or "on_create", index))
+    reconciler = Reconciler(client, check_mode)
+    plans = [reconciler.plan(spec) for spec in specs]
+    results = []
+    for plan in plans:
+        outcome = reconciler.apply(plan)
+        results.append({
+            "path": plan.spec.path, "mkey": plan.spec.mkey, "action": plan.action,
+            "changed": outcome["changed"], "diff": outcome["diff"], "object": outcome.get("object"),
+        })
+    # One diff per object, each with its own header (Ansible prints a list of diffs).
+    diffs = [dict(item["diff"], before_header=plan.spec.label, after_header=plan.spec.label)
+             for plan, item in zip(plans, results)]
+    return {
+        "changed": any(item["changed"] for item in results),
+        "results": results,
+        "diff": diffs,
+        "requests": client.requests,
+    }

@@ -1,0 +1,113 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) overlay.fortigate contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Logic of the ipsec_phase1_exchange module: overlay address exchange on a phase1-interface.
+
+``exchange-interface-ip enable`` makes FortiOS send the tunnel interface address to the
+peer during IKE; ``exchange-ip-addr4``/``6`` send that address instead (BGP on loopback).
+Some releases accept ``exchange-ip-addr4`` only while ``exchange-interface-ip`` is enabled
+("enable exchange-interface-ip prior to it", Fortinet KB 253455), so enabling is written
+first, as its own step, and a refusal on such a release is handled as the article says.
+"""
+
+from __future__ import annotations
+
+from ansible_collections.overlay.fortigate.plugins.module_utils.cmdb_client import CmdbError
+from ansible_collections.overlay.fortigate.plugins.module_utils.cmdb_values import is_ipv4, is_ipv6
+from ansible_collections.overlay.fortigate.plugins.module_utils.reconcile import (
+    ObjectSpec,
+    Reconciler,
+    ReconcileError,
+)
+
+PATH = "vpn.ipsec/phase1-interface"
+UNSET_ADDR4 = "0.0.0.0"
+UNSET_ADDR6 = "::"
+_ORDER = [["exchange-interface-ip"], ["exchange-ip-addr4", "exchange-ip-addr6"]]
+
+
+def wanted_attributes(params):
+    """FortiOS attributes from the module parameters; ReconcileError names a bad field."""
+    attributes = {}
+    if params.get("exchange_interface_ip") is not None:
+        attributes["exchange-interface-ip"] = "enable" if params["exchange_interface_ip"] else "disable"
+    addr4 = params.get("exchange_ip_addr4")
+    if addr4 is not None:
+        addr4 = addr4.strip()
+        if addr4 and not is_ipv4(addr4):
+            raise ReconcileError(
+                "exchange_ip_addr4: %r is not an IPv4 address; give an address such as 10.200.1.1, "
+                "or an empty string to stop sending one" % addr4
+            )
+        attributes["exchange-ip-addr4"] = addr4 or UNSET_ADDR4
+    addr6 = params.get("exchange_ip_addr6")
+    if addr6 is not None:
+        addr6 = addr6.strip()
+        if addr6 and not is_ipv6(addr6):
+            raise ReconcileError(
+                "exchange_ip_addr6: %r is not an IPv6 address; give an address such as 2001:db8::1, "
+                "or an empty string to stop sending one" % addr6
+            )
+        attributes["exchange-ip-addr6"] = addr6 or UNSET_ADDR6
+    if not attributes:
+        raise ReconcileError(
+            "nothing to manage: give at least one of exchange_interface_ip, exchange_ip_addr4, exchange_ip_addr6"
+        )
+    return attributes
+
+
+def _spec(name, attributes):
+    return ObjectSpec(PATH, name, attributes, may_create=False, steps=_ORDER,
+                      label="phase1-interface %s" % name)
+
+
+def _gated_refusal(exc, attributes):
+    """True when the device refused exchange-ip-addr* because exchange-interface-ip is off."""
+    text = "%s %s" % (exc.field or "", exc.cli_error or "")
+    return "exchange-ip-addr" in text and attributes.get("exchange-interface-ip") != "enable"
+
+
+def reconcile(client, params, check_mode):
+    """Plan and apply; return the module result (changed, diff, requests, effective values)."""
+    attributes = wanted_attributes(params)
+    reconciler = Reconciler(client, check_mode)
+    spec = _spec(params["name"], attributes)
+    plan = reconciler.plan(spec)
+    try:
+        result = reconciler.apply(plan)
+    except CmdbError as exc:
+        if not _gated_refusal(exc, attributes):
+            raise
+        if params.get("exchange_interface_ip") is False:
+            raise ReconcileError(
+                "phase1-interface %s: this FortiOS release accepts exchange-ip-addr4/6 only while "
+                "exchange-interface-ip is enabled (Fortinet KB 253455); set exchange_interface_ip: true "
+                "or leave it unset so the module enables it first. Nothing was written. Device said: %s"
+                % (params["name"], exc.cli_error or exc)
+            ) from None
+        # As the article says: enable exchange-interface-ip first, then set the address.
+        attributes["exchange-interface-ip"] = "enable"
+        result = reconciler.apply(reconciler.plan(_spec(params["name"], attributes)))
+        result.setdefault("warnings", []).append(
+            "this FortiOS release accepts exchange-ip-addr4/6 only while exchange-interface-ip is "
+            "enabled, so the module enabled exchange-interface-ip first"
+        )
+    result["requests"] = client.requests
+    effective = result.get("object") or {}
+    result["exchange_interface_ip"] = _predicted(plan, result, "exchange-interface-ip") == "enable"
+    result["exchange_ip_addr4"] = _address_or_empty(_predicted(plan, result, "exchange-ip-addr4"), UNSET_ADDR4)
+    result["exchange_ip_addr6"] = _address_or_empty(_predicted(plan, result, "exchange-ip-addr6"), UNSET_ADDR6)
+    result["object"] = {k: effective.get(k) for k in ("name", "type", "interface", "remote-gw") if k in effective}
+    return result
+
+
+def _predicted(plan, result, attribute):
+    """The value after the task: read back in normal mode, predicted in check mode."""
+    after = result["diff"]["after"]
+    if attribute in after:
+        return after[attribute]
+    return (result.get("object") or plan.current or {}).get(attribute)
+
+
+def _address_or_empty(value, unset):
+    return "" if value in (None, "", unset) else value.split(" ")[0]

@@ -1,0 +1,184 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) overlay.fortigate contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The reconcile engine every configuration module uses.
+
+For one CMDB object it reads the device, compares only the attributes the task manages
+(in normalised form), and writes only the difference: nothing when nothing differs, a POST
+for a missing entry, a partial PUT for a changed one, a DELETE for ``state: absent``. It
+re-reads after writing to confirm the device took the values, and reports ``changed``
+from its own comparison (not from the device's ``revision_changed``), a before/after diff
+of the managed attributes in check mode and in normal mode, and the requests it sent.
+
+Writes that must happen in order (FortiOS releases that accept ``exchange-ip-addr4`` only
+once ``exchange-interface-ip`` is enabled) are planned as steps; if a later step fails,
+the earlier ones are undone, so the object is never left half-written.
+"""
+
+from __future__ import annotations
+
+from ansible_collections.overlay.fortigate.plugins.module_utils.cmdb_client import CmdbError
+from ansible_collections.overlay.fortigate.plugins.module_utils.cmdb_values import (
+    SECRET_MASK,
+    is_secret,
+    mask,
+    same,
+)
+
+SECRETS_ON_CREATE = "on_create"
+SECRETS_ALWAYS = "always"
+
+
+class ReconcileError(Exception):
+    """A problem found by the engine itself (bad input, device did not take a value)."""
+
+
+class ObjectSpec:
+    """What a task wants of one CMDB object.
+
+    :arg path: CMDB path, for example ``vpn.ipsec/phase1-interface`` or ``router/bgp/neighbor``.
+    :arg mkey: the entry's key, None for a singleton such as ``router/bgp``.
+    :arg attributes: FortiOS attribute name -> wanted value (device form).
+    :arg state: ``present`` or ``absent``.
+    :arg may_create: whether a missing entry is created (else it is an error naming the fix).
+    :arg mkey_attribute: the attribute holding the key, sent in the body of a create.
+    :arg secrets: ``on_create`` (a secret is written only when the entry or the secret is
+        missing, so an unchanged PSK is not rewritten every run) or ``always`` (rotate).
+    :arg steps: optional ordered groups of attribute names written one PUT each.
+    :arg label: how messages name the object (defaults to path/mkey).
+    """
+
+    def __init__(self, path, mkey=None, attributes=None, state="present", may_create=True,
+                 mkey_attribute="name", secrets=SECRETS_ON_CREATE, steps=None, label=None):
+        self.path = path
+        self.mkey = mkey
+        self.attributes = dict(attributes or {})
+        self.state = state
+        self.may_create = may_create
+        self.mkey_attribute = mkey_attribute
+        self.secrets = secrets
+        self.steps = steps
+        self.label = label or (path if mkey in (None, "") else "%s %s" % (path, mkey))
+
+
+class Plan:
+    """The outcome of comparing one ObjectSpec with the device, before any write."""
+
+    def __init__(self, spec, current, action, changes):
+        self.spec = spec
+        self.current = current
+        self.action = action          # none | create | update | delete
+        self.changes = changes        # attribute -> value to write
+
+    @property
+    def changed(self):
+        return self.action != "none"
+
+    def before(self):
+        if self.current is None:
+            return {}
+        return mask({k: self.current.get(k) for k in self.spec.attributes if k in self.current})
+
+    def after(self):
+        if self.action == "delete":
+            return {}
+        after = dict(self.before())
+        for attribute, value in self.changes.items():
+            after[attribute] = SECRET_MASK if is_secret(attribute) else value
+        return mask(after)
+
+
+class Reconciler:
+    """Plans and applies ObjectSpecs through a CmdbClient."""
+
+    def __init__(self, client, check_mode=False):
+        self.client = client
+        self.check_mode = check_mode
+
+    # -- planning (read only) --------------------------------------------------------------
+    def plan(self, spec):
+        current = self.client.get(spec.path, spec.mkey)
+        if spec.state == "absent":
+            return Plan(spec, current, "delete" if current is not None else "none", {})
+        if current is None:
+            if not spec.may_create:
+                raise ReconcileError(
+                    "%s does not exist on the device (vdom %s); create it first or fix the name"
+                    % (spec.label, self.client.vdom)
+                )
+            changes = dict(spec.attributes)
+            if spec.mkey not in (None, ""):
+                changes.setdefault(spec.mkey_attribute, spec.mkey)
+            return Plan(spec, None, "create", changes)
+        changes = {}
+        for attribute, wanted in spec.attributes.items():
+            if is_secret(attribute):
+                if spec.secrets == SECRETS_ALWAYS or current.get(attribute) in (None, ""):
+                    changes[attribute] = wanted
+            elif not same(attribute, wanted, current.get(attribute)):
+                changes[attribute] = wanted
+        return Plan(spec, current, "update" if changes else "none", changes)
+
+    # -- applying ---------------------------------------------------------------------------
+    def apply(self, plan):
+        """Write the plan (unless in check mode); return the module result fragment."""
+        result = {
+            "changed": plan.changed,
+            "diff": {"before": plan.before(), "after": plan.after()},
+        }
+        if not plan.changed or self.check_mode:
+            result["object"] = mask(plan.current) if plan.current is not None else None
+            return result
+        spec = plan.spec
+        if plan.action == "delete":
+            self.client.request("DELETE", spec.path, spec.mkey)
+            result["object"] = None
+            return result
+        if plan.action == "create":
+            self.client.request("POST", spec.path, None, plan.changes)
+        else:
+            self._put_in_steps(plan)
+        confirmed = self._confirm(plan)
+        result["object"] = mask(confirmed)
+        result["diff"]["after"] = mask({k: confirmed.get(k) for k in spec.attributes if k in confirmed})
+        return result
+
+    def _put_in_steps(self, plan):
+        spec = plan.spec
+        steps = [[k for k in step if k in plan.changes] for step in (spec.steps or [])]
+        listed = {k for step in steps for k in step}
+        steps.append([k for k in plan.changes if k not in listed])
+        done = []
+        for step in (s for s in steps if s):
+            body = {k: plan.changes[k] for k in step}
+            try:
+                self.client.request("PUT", spec.path, spec.mkey, body)
+            except CmdbError as exc:
+                if done:
+                    self._undo(plan, done)
+                    raise CmdbError(exc.method, exc.target, exc.status, exc.envelope, body) from None
+                raise
+            done.append(body)
+
+    def _undo(self, plan, done):
+        """Put back the previous values of steps already written, newest first."""
+        for body in reversed(done):
+            previous = {k: plan.current.get(k) for k in body if not is_secret(k)}
+            if previous:
+                self.client.request("PUT", plan.spec.path, plan.spec.mkey, previous)
+
+    def _confirm(self, plan):
+        """Re-read the object and check the device holds what was written."""
+        spec = plan.spec
+        confirmed = self.client.get(spec.path, spec.mkey)
+        if confirmed is None:
+            raise ReconcileError("%s was written but the device does not return it" % spec.label)
+        for attribute, wanted in plan.changes.items():
+            if is_secret(attribute) or attribute == spec.mkey_attribute:
+                continue
+            if not same(attribute, wanted, confirmed.get(attribute)):
+                raise ReconcileError(
+                    "%s: the device accepted %s=%r but reads back %r; the release may not support "
+                    "this value" % (spec.label, attribute, wanted, confirmed.get(attribute))
+                )
+        return confirmed
