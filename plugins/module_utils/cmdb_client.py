@@ -49,7 +49,15 @@ class CmdbError(Exception):
         self.code = self.envelope.get("error")
         self.cli_error = _cli_error_text(self.envelope.get("cli_error"))
         self.field = _blamed_field(self.cli_error, body or {})
+        # Set by the engine when earlier steps of the same change were written and undone.
+        self.undone = 0
         super().__init__(self._message())
+
+    def __str__(self):
+        if self.undone:
+            return "%s; the %d earlier step(s) of this change were undone, the object is as before" % (
+                self._message(), self.undone)
+        return self._message()
 
     def _message(self):
         parts = ["%s %s failed: HTTP %s" % (self.method, self.target, self.status)]

@@ -11,7 +11,7 @@ untouched.
 from __future__ import annotations
 
 from ansible_collections.overlay.fortigate.plugins.module_utils.cmdb_client import CmdbError
-from ansible_collections.overlay.fortigate.plugins.module_utils.cmdb_values import attribute_name, to_device
+from ansible_collections.overlay.fortigate.plugins.module_utils.cmdb_values import attribute_name, is_secret, to_device
 from ansible_collections.overlay.fortigate.plugins.module_utils.reconcile import (
     ObjectSpec,
     Reconciler,
@@ -27,7 +27,7 @@ KNOWN_MKEY_ATTRIBUTES = {
     "router/bgp/network": "id",
     "system/sdwan/members": "seq-num",
 }
-OBJECT_OPTIONS = ("path", "mkey", "mkey_attribute", "config", "state")
+OBJECT_OPTIONS = ("path", "mkey", "mkey_attribute", "config", "secrets", "state")
 
 
 class _PathInfo:
@@ -81,11 +81,19 @@ def build_spec(item, info, secrets, index):
     if info.singleton and state == "absent":
         raise ReconcileError("%s: %s is a singleton and cannot be deleted; use state: present" % (where, path))
     config = item.get("config") or {}
-    if not isinstance(config, dict):
-        raise ReconcileError("%s.config must be a dictionary of attributes" % where)
-    if state == "present" and not config:
+    secret_values = item.get("secrets") or {}
+    if not isinstance(config, dict) or not isinstance(secret_values, dict):
+        raise ReconcileError("%s.config and %s.secrets must be dictionaries of attributes" % (where, where))
+    for key in config:
+        if is_secret(attribute_name(key)):
+            raise ReconcileError(
+                "%s.config.%s is a secret: move it under %s.secrets, which Ansible never logs or shows"
+                % (where, key, where)
+            )
+    if state == "present" and not config and not secret_values:
         raise ReconcileError("%s.config is empty; give the attributes to manage" % where)
     attributes = {attribute_name(k): to_device(attribute_name(k), v) for k, v in config.items()}
+    attributes.update((attribute_name(k), v) for k, v in secret_values.items())
     mkey_attribute = item.get("mkey_attribute") or info.mkey_attribute or "name"
     return ObjectSpec(path, mkey, attributes, state=state, mkey_attribute=mkey_attribute, secrets=secrets)
 

@@ -82,8 +82,9 @@ def reconcile(client, params, check_mode):
             raise ReconcileError(
                 "phase1-interface %s: this FortiOS release accepts exchange-ip-addr4/6 only while "
                 "exchange-interface-ip is enabled (Fortinet KB 253455); set exchange_interface_ip: true "
-                "or leave it unset so the module enables it first. Nothing was written. Device said: %s"
-                % (params["name"], exc.cli_error or exc)
+                "or leave it unset so the module enables it first. %s. Device said: %s"
+                % (params["name"], "Earlier steps were undone, the tunnel is as before" if exc.undone
+                   else "Nothing was written", exc.cli_error or exc)
             ) from None
         # As the article says: enable exchange-interface-ip first, then set the address.
         attributes["exchange-interface-ip"] = "enable"

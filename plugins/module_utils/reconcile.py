@@ -156,7 +156,7 @@ class Reconciler:
             except CmdbError as exc:
                 if done:
                     self._undo(plan, done)
-                    raise CmdbError(exc.method, exc.target, exc.status, exc.envelope, body) from None
+                    exc.undone = len(done)
                 raise
             done.append(body)
 

@@ -43,6 +43,12 @@ options:
       - Attributes to manage, named as on the REST API (C(remote-gw)) or with underscores
         (C(remote_gw)). Booleans become C(enable)/C(disable); lists of strings become FortiOS
         option lists; lists of dicts are child tables (for example C(srcintf)).
+      - Secret attributes (C(psksecret), passwords, keys) are refused here; give them in O(secrets).
+    type: dict
+  secrets:
+    description:
+      - Secret attributes, for example C(psksecret). Never logged, shown in output or diffs.
+      - Written according to O(update_secrets).
     type: dict
   state:
     description: Whether the entry should exist.
@@ -51,10 +57,31 @@ options:
     default: present
   objects:
     description:
-      - Several objects in one task, each with O(path), O(mkey), O(mkey_attribute), O(config) and
-        O(state). Mutually exclusive with O(path).
+      - Several objects in one task. Mutually exclusive with O(path).
     type: list
     elements: dict
+    suboptions:
+      path:
+        description: As O(path).
+        type: str
+        required: true
+      mkey:
+        description: As O(mkey).
+        type: raw
+      mkey_attribute:
+        description: As O(mkey_attribute).
+        type: str
+      config:
+        description: As O(config).
+        type: dict
+      secrets:
+        description: As O(secrets).
+        type: dict
+      state:
+        description: As O(state).
+        type: str
+        choices: [present, absent]
+        default: present
   update_secrets:
     description:
       - C(on_create) writes a secret only when the object or the secret is missing.
@@ -99,6 +126,7 @@ EXAMPLES = r"""
           ike-version: "2"
           remote-gw: 198.51.100.1
           proposal: aes256-sha256
+        secrets:
           psksecret: "{{ vault_advpn_psk }}"
       - path: vpn.ipsec/phase2-interface
         mkey: H1_INET
@@ -110,7 +138,7 @@ EXAMPLES = r"""
   overlay.fortigate.cmdb_object:
     path: vpn.ipsec/phase1-interface
     mkey: H1_INET
-    config:
+    secrets:
       psksecret: "{{ vault_advpn_new_psk }}"
     update_secrets: always
 
@@ -177,8 +205,16 @@ def main():
         mkey=dict(type="raw"),
         mkey_attribute=dict(type="str"),
         config=dict(type="dict"),
+        secrets=dict(type="dict", no_log=True),
         state=dict(type="str", choices=["present", "absent"], default="present"),
-        objects=dict(type="list", elements="dict"),
+        objects=dict(type="list", elements="dict", options=dict(
+            path=dict(type="str", required=True),
+            mkey=dict(type="raw"),
+            mkey_attribute=dict(type="str"),
+            config=dict(type="dict"),
+            secrets=dict(type="dict", no_log=True),
+            state=dict(type="str", choices=["present", "absent"], default="present"),
+        )),
         update_secrets=dict(type="str", choices=["on_create", "always"], default="on_create", no_log=False),
         **COMMON_ARGUMENTS,
     )

@@ -190,10 +190,15 @@ def test_normalised_values_are_not_rewritten():
 
 def test_unchanged_secret_not_rewritten_and_rotation_explicit():
     device = lab()
-    assert not cmdb(device, path=P1, mkey="SiteA", config={"psksecret": "old"})["changed"]
-    rotated = cmdb(device, path=P1, mkey="SiteA", config={"psksecret": "new"}, update_secrets="always")
+    assert not cmdb(device, path=P1, mkey="SiteA", secrets={"psksecret": "old"})["changed"]
+    rotated = cmdb(device, path=P1, mkey="SiteA", secrets={"psksecret": "new"}, update_secrets="always")
     assert rotated["changed"] and device.tables[P1]["SiteA"]["psksecret"] == "new"
     assert "new" not in repr(rotated) and "old" not in repr(rotated["diff"])
+
+
+def test_secret_in_config_is_refused_with_the_fix():
+    with pytest.raises(ReconcileError, match="config.psksecret is a secret: move it under objects\\[0\\].secrets"):
+        cmdb(lab(), path=P1, mkey="SiteA", config={"psksecret": "x"})
 
 
 def test_several_objects_checked_before_first_write():

@@ -1,0 +1,154 @@
+"""The configuration modules against the simulated lab, through real ansible-playbook runs.
+
+Every claim is checked on the device side too: the request log shows which writes were
+sent, and the device's configuration shows what it holds.
+"""
+
+import re
+
+SITE_A = {"target": "SITE_A", "tunnel": "SiteA-to-SiteB"}
+
+
+def only(report, task, host):
+    return report and _lookup(report, task, host)
+
+
+def _lookup(report, task, host):
+    for play in report["plays"]:
+        for entry in play["tasks"]:
+            if entry["task"]["name"] == task and host in entry["hosts"]:
+                return entry["hosts"][host]
+    raise KeyError((task, host))
+
+
+def test_first_run_changes_second_writes_nothing_check_predicts(module_lab):
+    mark = module_lab.mark("SITE_A")
+    report, proc = module_lab.playbook("exchange.yml", "--diff", extra_vars=dict(SITE_A, interface_ip=True))
+    first = only(report, "Exchange", "SITE_A")
+    assert proc.returncode == 0 and first["changed"], proc.stdout
+    assert first["diff"] == {"before": {"exchange-interface-ip": "disable"}, "after": {"exchange-interface-ip": "enable"}}
+    writes = module_lab.writes_since("SITE_A", mark)
+    assert [(w["method"], w["path"]) for w in writes] == [("PUT", "/api/v2/cmdb/vpn.ipsec/phase1-interface/SiteA-to-SiteB")]
+
+    mark = module_lab.mark("SITE_A")
+    report, _ = module_lab.playbook("exchange.yml", extra_vars=dict(SITE_A, interface_ip=True))
+    assert only(report, "Exchange", "SITE_A")["changed"] is False
+    assert module_lab.writes_since("SITE_A", mark) == []
+    assert report["stats"]["SITE_A"]["changed"] == 0
+
+    mark = module_lab.mark("SITE_A")
+    report, _ = module_lab.playbook("exchange.yml", "--check", "--diff", extra_vars=dict(SITE_A, interface_ip=False))
+    predicted = only(report, "Exchange", "SITE_A")
+    assert predicted["changed"] and predicted["exchange_interface_ip"] is False
+    assert predicted["diff"]["after"] == {"exchange-interface-ip": "disable"}
+    assert module_lab.writes_since("SITE_A", mark) == []
+    assert "set exchange-interface-ip enable" in module_lab.config("SITE_A")
+
+
+def test_release_that_accepts_addr4_alone(module_lab):
+    report, proc = module_lab.playbook(
+        "exchange.yml", extra_vars=dict(SITE_A, interface_ip=False, addr4="10.200.9.9"))
+    result = only(report, "Exchange", "SITE_A")
+    assert proc.returncode == 0, proc.stdout
+    assert (result["exchange_interface_ip"], result["exchange_ip_addr4"]) == (False, "10.200.9.9")
+    assert not result.get("warnings")
+
+
+def test_gated_release_enables_interface_ip_first(module_lab):
+    hub = {"target": "HUB_OLD", "tunnel": "to-dc"}
+    mark = module_lab.mark("HUB_OLD")
+    report, proc = module_lab.playbook("exchange.yml", extra_vars=dict(hub, addr4="10.200.99.1"))
+    result = only(report, "Exchange", "HUB_OLD")
+    assert proc.returncode == 0, proc.stdout
+    assert (result["exchange_interface_ip"], result["exchange_ip_addr4"]) == (True, "10.200.99.1")
+    assert any("enabled exchange-interface-ip first" in w for w in result["warnings"])
+    bodies = [w.get("body_keys") for w in module_lab.writes_since("HUB_OLD", mark) if w["status"] == 200]
+    assert bodies == [["exchange-interface-ip"], ["exchange-ip-addr4"]]
+
+    mark = module_lab.mark("HUB_OLD")
+    report, proc = module_lab.playbook(
+        "exchange.yml", extra_vars=dict(hub, interface_ip=False, addr4="10.200.99.2", allow_failure=True))
+    refused = only(report, "Exchange", "HUB_OLD")
+    assert refused["failed"] and "set exchange_interface_ip: true" in refused["msg"]
+    # Disabling came first and was accepted; the refused address made the module undo it.
+    assert "Earlier steps were undone, the tunnel is as before" in refused["msg"]
+    config = module_lab.config("HUB_OLD")
+    assert "set exchange-interface-ip enable" in config and "set exchange-ip-addr4 10.200.99.1" in config
+
+
+def test_wrong_input_refused_before_any_write(module_lab):
+    marks = {device: module_lab.mark(device) for device in ("SITE_A", "HUB_OLD")}
+    report, _ = module_lab.playbook("refusals.yml")
+    messages = {task: only(report, task, host)["msg"] for task, host in [
+        ("Unknown tunnel", "SITE_A"), ("Malformed address", "SITE_A"), ("Unknown CMDB path", "SITE_A"),
+        ("Second object invalid, first untouched", "SITE_A"), ("Dial-up phase2", "HUB_OLD")]}
+    assert re.search(r"phase1-interface no-such-tunnel does not exist .*create it first or fix the name",
+                     messages["Unknown tunnel"])
+    assert "exchange_ip_addr4: '10.0.0.300' is not an IPv4 address" in messages["Malformed address"]
+    assert "vpn.ipsec/phase9-interface" in messages["Unknown CMDB path"] and "no such CMDB table" in messages["Unknown CMDB path"]
+    assert "router/bgp is a singleton; remove mkey" in messages["Second object invalid, first untouched"]
+    assert "dial-up server" in messages["Dial-up phase2"] and "never be the initiator" in messages["Dial-up phase2"]
+    for device, mark in marks.items():
+        assert module_lab.writes_since(device, mark) == [], device
+    assert 'edit "Lo77"' not in module_lab.config("SITE_A")
+
+
+def test_phase2_autonegotiate_route_and_policy_based(module_lab):
+    extra = {"target": "SITE_A", "phase2": "SiteA-to-SiteB", "auto_negotiate": True, "keepalive": False}
+    report, proc = module_lab.playbook("phase2.yml", extra_vars=extra)
+    result = only(report, "Phase2", "SITE_A")
+    assert proc.returncode == 0 and result["changed"] and result["kind"] == "route"
+    assert result["keepalive_effective"] and not result["keepalive"]
+    assert any("in effect anyway" in w for w in result["warnings"])
+    mark = module_lab.mark("SITE_A")
+    report, _ = module_lab.playbook("phase2.yml", extra_vars=extra)
+    assert only(report, "Phase2", "SITE_A")["changed"] is False and module_lab.writes_since("SITE_A", mark) == []
+
+    report, _ = module_lab.playbook("phase2.yml", extra_vars={"target": "SITE_A", "phase2": "policy-p2", "keepalive": True})
+    policy = only(report, "Phase2", "SITE_A")
+    assert policy["changed"] and policy["kind"] == "policy" and policy["phase1name"] == "policy-p1"
+
+
+def test_cmdb_objects_idempotent_and_psk_not_rewritten(module_lab):
+    report, proc = module_lab.playbook("objects.yml", "--diff")
+    created = only(report, "Loopback, BGP, one neighbor and a tunnel in one task", "SITE_A")
+    assert proc.returncode == 0 and created["changed"], proc.stdout
+    assert [item["action"] for item in created["results"]] == ["create", "update", "create", "create"]
+    mark = module_lab.mark("SITE_A")
+    report, _ = module_lab.playbook("objects.yml")
+    again = only(report, "Loopback, BGP, one neighbor and a tunnel in one task", "SITE_A")
+    assert again["changed"] is False and module_lab.writes_since("SITE_A", mark) == []
+
+    mark = module_lab.mark("SITE_A")
+    report, _ = module_lab.playbook("objects.yml", extra_vars={"tunnel_psk": "spoke-psk-two", "secrets_policy": "always"})
+    rotated = only(report, "Loopback, BGP, one neighbor and a tunnel in one task", "SITE_A")
+    assert [item["action"] for item in rotated["results"]] == ["none", "none", "none", "update"]
+    assert [w["path"] for w in module_lab.writes_since("SITE_A", mark)] == [
+        "/api/v2/cmdb/vpn.ipsec/phase1-interface/H1_INET"]
+
+
+def test_secrets_never_shown(module_lab):
+    psk = "psk-that-must-not-leak-7f3a"
+    report, proc = module_lab.playbook(
+        "objects.yml", "-vvv", "--diff", extra_vars={"tunnel_psk": psk, "secrets_policy": "always"},
+        env={"ANSIBLE_STDOUT_CALLBACK": "default"})
+    assert proc.returncode == 0, proc.stdout[-3000:]
+    output = proc.stdout + proc.stderr
+    assert psk not in output
+    assert module_lab.tokens["SITE_A"] not in output
+    log_text = (module_lab.workdir / "SITE_A" / "requests.jsonl").read_text()
+    assert psk not in log_text and module_lab.tokens["SITE_A"] not in log_text
+    assert "********" in output  # the diff shows that a secret changed, masked
+
+
+def test_persistent_500_fails_cleanly_and_keeps_the_old_object(module_lab):
+    module_lab.fault("SITE_A", "--method", "PUT", "--path-pattern", "phase1-interface/SiteA-to-SiteB",
+                     "--status", "500", "--count", "5")
+    try:
+        report, proc = module_lab.playbook(
+            "exchange.yml", extra_vars=dict(SITE_A, addr4="10.200.9.10", allow_failure=True))
+    finally:
+        module_lab.clear_faults()
+    failed = only(report, "Exchange", "SITE_A")
+    assert failed["failed"] and "PUT vpn.ipsec/phase1-interface/SiteA-to-SiteB (vdom root) failed: HTTP 500" in failed["msg"]
+    assert "set exchange-ip-addr4 10.200.9.9" in module_lab.config("SITE_A")
