@@ -5,7 +5,7 @@
 
 DOCUMENTATION = r"""
 name: parse_ike_gateway_list
-author: overlay.fortigate maintainers
+author: overlay.fortigate maintainers (@overlay-fortigate)
 version_added: 0.1.0
 short_description: Parse FortiOS C(diagnose vpn ike gateway list) output into gateway facts
 description:

@@ -91,7 +91,7 @@ def _blamed_field(cli_error, body):
     before = _BEFORE_VALUE.search(cli_error)
     if before:
         for attribute, value in body.items():
-            if isinstance(value, (str, int)) and str(value).split(" ")[0] == before.group(1):
+            if isinstance(value, (str, int)) and str(value).split(" ", maxsplit=1)[0] == before.group(1):
                 return attribute
     for attribute in body:
         if re.search(r"\b%s\b" % re.escape(attribute), cli_error):

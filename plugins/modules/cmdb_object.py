@@ -8,7 +8,7 @@ DOCUMENTATION = r"""
 module: cmdb_object
 short_description: Manage any FortiGate CMDB table entry, singleton or sub-table member, idempotently
 version_added: 0.1.0
-author: overlay.fortigate maintainers
+author: overlay.fortigate maintainers (@overlay-fortigate)
 description:
   - Creates, updates or deletes FortiOS configuration objects through the REST API, for any CMDB
     path, for example C(vpn.ipsec/phase1-interface), C(system/interface), C(router/bgp) (a singleton)
@@ -202,15 +202,15 @@ from ansible_collections.overlay.fortigate.plugins.module_utils.fortios_module i
 def main():
     argument_spec = dict(
         path=dict(type="str"),
-        mkey=dict(type="raw"),
-        mkey_attribute=dict(type="str"),
+        mkey=dict(type="raw", no_log=False),
+        mkey_attribute=dict(type="str", no_log=False),
         config=dict(type="dict"),
         secrets=dict(type="dict", no_log=True),
         state=dict(type="str", choices=["present", "absent"], default="present"),
         objects=dict(type="list", elements="dict", options=dict(
             path=dict(type="str", required=True),
-            mkey=dict(type="raw"),
-            mkey_attribute=dict(type="str"),
+            mkey=dict(type="raw", no_log=False),
+            mkey_attribute=dict(type="str", no_log=False),
             config=dict(type="dict"),
             secrets=dict(type="dict", no_log=True),
             state=dict(type="str", choices=["present", "absent"], default="present"),

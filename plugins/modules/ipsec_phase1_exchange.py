@@ -8,7 +8,7 @@ DOCUMENTATION = r"""
 module: ipsec_phase1_exchange
 short_description: Manage overlay address exchange (exchange-interface-ip, exchange-ip-addr4/6) of a FortiGate phase1-interface
 version_added: 0.1.0
-author: overlay.fortigate maintainers
+author: overlay.fortigate maintainers (@overlay-fortigate)
 description:
   - Sets whether a route-based IPsec tunnel (C(vpn ipsec phase1-interface)) sends its overlay
     address to the peer during IKE, and which address.
@@ -47,7 +47,8 @@ notes:
   - Omitted options are left as they are on the device.
 seealso:
   - module: overlay.fortigate.ipsec_phase2_autonegotiate
-  - filter: overlay.fortigate.parse_ike_gateway_list
+  - plugin: overlay.fortigate.parse_ike_gateway_list
+    plugin_type: filter
 """
 
 EXAMPLES = r"""

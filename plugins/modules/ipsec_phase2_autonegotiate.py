@@ -8,7 +8,7 @@ DOCUMENTATION = r"""
 module: ipsec_phase2_autonegotiate
 short_description: Manage auto-negotiate and keepalive of a FortiGate IPsec phase2
 version_added: 0.1.0
-author: overlay.fortigate maintainers
+author: overlay.fortigate maintainers (@overlay-fortigate)
 description:
   - Sets C(auto-negotiate) and C(keepalive) of a phase2 of a route-based (C(vpn ipsec phase2-interface))
     or policy-based (C(vpn ipsec phase2)) tunnel. Both are disabled by default on FortiOS.

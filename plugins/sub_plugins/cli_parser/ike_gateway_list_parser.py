@@ -4,7 +4,7 @@
 """ansible.utils.cli_parse parser for FortiOS ``diagnose vpn ike gateway list``."""
 
 DOCUMENTATION = r"""
-author: overlay.fortigate maintainers
+author: overlay.fortigate maintainers (@overlay-fortigate)
 name: ike_gateway_list
 short_description: Parser for M(ansible.utils.cli_parse) that reads FortiOS C(diagnose vpn ike gateway list)
 description:

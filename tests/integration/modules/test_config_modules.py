@@ -31,13 +31,13 @@ def test_first_run_changes_second_writes_nothing_check_predicts(module_lab):
     assert [(w["method"], w["path"]) for w in writes] == [("PUT", "/api/v2/cmdb/vpn.ipsec/phase1-interface/SiteA-to-SiteB")]
 
     mark = module_lab.mark("SITE_A")
-    report, _ = module_lab.playbook("exchange.yml", extra_vars=dict(SITE_A, interface_ip=True))
+    report, _proc = module_lab.playbook("exchange.yml", extra_vars=dict(SITE_A, interface_ip=True))
     assert only(report, "Exchange", "SITE_A")["changed"] is False
     assert module_lab.writes_since("SITE_A", mark) == []
     assert report["stats"]["SITE_A"]["changed"] == 0
 
     mark = module_lab.mark("SITE_A")
-    report, _ = module_lab.playbook("exchange.yml", "--check", "--diff", extra_vars=dict(SITE_A, interface_ip=False))
+    report, _proc = module_lab.playbook("exchange.yml", "--check", "--diff", extra_vars=dict(SITE_A, interface_ip=False))
     predicted = only(report, "Exchange", "SITE_A")
     assert predicted["changed"] and predicted["exchange_interface_ip"] is False
     assert predicted["diff"]["after"] == {"exchange-interface-ip": "disable"}
@@ -78,7 +78,7 @@ def test_gated_release_enables_interface_ip_first(module_lab):
 
 def test_wrong_input_refused_before_any_write(module_lab):
     marks = {device: module_lab.mark(device) for device in ("SITE_A", "HUB_OLD")}
-    report, _ = module_lab.playbook("refusals.yml")
+    report, _proc = module_lab.playbook("refusals.yml")
     messages = {task: only(report, task, host)["msg"] for task, host in [
         ("Unknown tunnel", "SITE_A"), ("Malformed address", "SITE_A"), ("Unknown CMDB path", "SITE_A"),
         ("Second object invalid, first untouched", "SITE_A"), ("Dial-up phase2", "HUB_OLD")]}
@@ -101,10 +101,10 @@ def test_phase2_autonegotiate_route_and_policy_based(module_lab):
     assert result["keepalive_effective"] and not result["keepalive"]
     assert any("in effect anyway" in w for w in result["warnings"])
     mark = module_lab.mark("SITE_A")
-    report, _ = module_lab.playbook("phase2.yml", extra_vars=extra)
+    report, _proc = module_lab.playbook("phase2.yml", extra_vars=extra)
     assert only(report, "Phase2", "SITE_A")["changed"] is False and module_lab.writes_since("SITE_A", mark) == []
 
-    report, _ = module_lab.playbook("phase2.yml", extra_vars={"target": "SITE_A", "phase2": "policy-p2", "keepalive": True})
+    report, _proc = module_lab.playbook("phase2.yml", extra_vars={"target": "SITE_A", "phase2": "policy-p2", "keepalive": True})
     policy = only(report, "Phase2", "SITE_A")
     assert policy["changed"] and policy["kind"] == "policy" and policy["phase1name"] == "policy-p1"
 
@@ -115,12 +115,12 @@ def test_cmdb_objects_idempotent_and_psk_not_rewritten(module_lab):
     assert proc.returncode == 0 and created["changed"], proc.stdout
     assert [item["action"] for item in created["results"]] == ["create", "update", "create", "create"]
     mark = module_lab.mark("SITE_A")
-    report, _ = module_lab.playbook("objects.yml")
+    report, _proc = module_lab.playbook("objects.yml")
     again = only(report, "Loopback, BGP, one neighbor and a tunnel in one task", "SITE_A")
     assert again["changed"] is False and module_lab.writes_since("SITE_A", mark) == []
 
     mark = module_lab.mark("SITE_A")
-    report, _ = module_lab.playbook("objects.yml", extra_vars={"tunnel_psk": "spoke-psk-two", "secrets_policy": "always"})
+    report, _proc = module_lab.playbook("objects.yml", extra_vars={"tunnel_psk": "spoke-psk-two", "secrets_policy": "always"})
     rotated = only(report, "Loopback, BGP, one neighbor and a tunnel in one task", "SITE_A")
     assert [item["action"] for item in rotated["results"]] == ["none", "none", "none", "update"]
     assert [w["path"] for w in module_lab.writes_since("SITE_A", mark)] == [

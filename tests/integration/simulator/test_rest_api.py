@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 import json
-import socket
-import ssl
 import time
 import urllib.error
 import urllib.request
-from pathlib import Path
 
 import pytest
 
@@ -81,7 +78,7 @@ def test_cookie_login_requires_csrf_on_writes(lab):
 
 def test_lockout_after_repeated_failures(lab):
     creds = {"username": "lockme", "secretkey": "wrong", "request_key": True}
-    for _ in range(3):
+    for _attempt in range(3):
         resp = lab.request("FGT_A", "POST", "/api/v2/authentication", creds, auth=None)
         assert resp.json["status_message"] == "LOGIN_FAILED"
     locked = lab.request("FGT_A", "POST", "/api/v2/authentication", creds, auth=None)
@@ -274,7 +271,7 @@ def test_fault_injection(lab):
     status = "/api/v2/monitor/system/status"
     sim("fault", "--workdir", workdir, "--device", "FGT_A", "--method", "GET", "--path-pattern", "system/status$",
         "--status", "503", "--count", "2")
-    assert [lab.get("FGT_A", status).status for _ in range(3)] == [503, 503, 200]
+    assert [lab.get("FGT_A", status).status for _attempt in range(3)] == [503, 503, 200]
     assert lab.get("FGT_B", status).status == 200  # scoped to the device
     sim("fault", "--workdir", workdir, "--device", "FGT_A", "--path-pattern", "firewall/address",
         "--status", "429", "--retry-after", "7")
