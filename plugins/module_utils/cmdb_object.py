@@ -98,19 +98,45 @@ def build_spec(item, info, secrets, index):
     return ObjectSpec(path, mkey, attributes, state=state, mkey_attribute=mkey_attribute, secrets=secrets)
 
 
+def read_object(client, item, infos, index):
+    """Read one object; learn about its path (one more GET) only when the read cannot tell.
+
+    An entry found by key proves the path is a table, so an unchanged re-run costs one GET
+    per object. A missing entry, or no key, needs the path's description: does it exist,
+    is it a singleton, which attribute holds the key for a create.
+    """
+    path = (item.get("path") or "").strip("/")
+    if not path:
+        raise ReconcileError("objects[%d].path is missing; give the CMDB path" % index)
+    mkey = item.get("mkey")
+    has_key = mkey not in (None, "")
+    read_first = has_key and path not in infos
+    current, refused = None, None
+    if read_first:
+        try:
+            current = client.get(path, mkey)
+        except CmdbError as exc:
+            refused = exc  # maybe a key on a singleton; the path's description tells
+    if current is not None:
+        return current, _PathInfo(False, None)
+    if path not in infos:
+        infos[path] = describe_path(client, path, "objects[%d]" % index)
+    info = infos[path]
+    if refused is not None and not info.singleton:
+        raise refused
+    if has_key and not info.singleton and not read_first:
+        current = client.get(path, mkey)
+    return current, info
+
+
 def reconcile(client, params, check_mode):
-    items = object_requests(params)
     infos = {}
-    specs = []
-    for index, item in enumerate(items):
-        path = (item.get("path") or "").strip("/")
-        if not path:
-            raise ReconcileError("objects[%d].path is missing; give the CMDB path" % index)
-        if path not in infos:
-            infos[path] = describe_path(client, path, "objects[%d]" % index)
-        specs.append(build_spec(item, infos[path], params.get("update_secrets") or "on_create", index))
     reconciler = Reconciler(client, check_mode)
-    plans = [reconciler.plan(spec) for spec in specs]
+    plans = []
+    for index, item in enumerate(object_requests(params)):
+        current, info = read_object(client, item, infos, index)
+        spec = build_spec(item, info, params.get("update_secrets") or "on_create", index)
+        plans.append(reconciler.plan(spec) if info.singleton else reconciler.plan(spec, current))
     results = []
     for plan in plans:
         outcome = reconciler.apply(plan)

@@ -62,12 +62,14 @@ def wanted_attributes(params):
 def reconcile(client, params, check_mode):
     attributes = wanted_attributes(params)
     kind, current = find_phase2(client, params["name"], params.get("kind") or "auto")
-    if params.get("auto_negotiate"):
-        refuse_dialup(client, kind, current)
     spec = ObjectSpec(TABLES[kind][0], params["name"], attributes, may_create=False,
                       label="%s %s" % (TABLES[kind][0].split("/")[1], params["name"]))
     reconciler = Reconciler(client, check_mode)
-    result = reconciler.apply(reconciler.plan(spec))
+    plan = reconciler.plan(spec, current)
+    if plan.changes.get("auto-negotiate") == "enable":
+        # Only when enabling: one more read, and a setting already on the device is left alone.
+        refuse_dialup(client, kind, current)
+    result = reconciler.apply(plan)
     result["requests"] = client.requests
     state = dict(current)
     state.update(result["diff"]["after"])

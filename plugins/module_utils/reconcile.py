@@ -25,6 +25,7 @@ from ansible_collections.overlay.fortigate.plugins.module_utils.cmdb_values impo
     same,
 )
 
+_NOT_READ = object()
 SECRETS_ON_CREATE = "on_create"
 SECRETS_ALWAYS = "always"
 
@@ -96,8 +97,10 @@ class Reconciler:
         self.check_mode = check_mode
 
     # -- planning (read only) --------------------------------------------------------------
-    def plan(self, spec):
-        current = self.client.get(spec.path, spec.mkey)
+    def plan(self, spec, current=_NOT_READ):
+        """Compare ``spec`` with the device; ``current`` may be passed when already read."""
+        if current is _NOT_READ:
+            current = self.client.get(spec.path, spec.mkey)
         if spec.state == "absent":
             return Plan(spec, current, "delete" if current is not None else "none", {})
         if current is None:

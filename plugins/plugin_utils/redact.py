@@ -27,10 +27,10 @@ SECRET_WORDS = (
 )
 
 _PATTERNS = (
-    # JSON or Python-repr pairs: "password": "x" / 'x-csrftoken': 'x' (value quoted or bare).
-    re.compile(r"""(?i)(["'](?:%s)["']\s*:\s*)(?:"(?:\\.|[^"\\])*"|'(?:\\.|[^'\\])*'|[^,}\s]+)""" % SECRET_WORDS),
+    # JSON or Python-repr pairs and tuples: "password": "x" / ('x-csrftoken', 'x') (quoted or bare).
+    re.compile(r"""(?i)(["'](?:%s)["']\s*[:,]\s*)(?:"(?:\\.|[^"\\])*"|'(?:\\.|[^'\\])*'|[^,}\s]+)""" % SECRET_WORDS),
     # key=value in forms, queries and cookies: secretkey=x&, access_token=x, APSCOOKIE_1=x;
-    re.compile(r"(?i)\b((?:%s)=)[^&;,\s'\"]+" % SECRET_WORDS),
+    re.compile(r"(?i)\b((?:%s)=)(?:\"[^\"]*\"|[^&;,\s'\"]+)" % SECRET_WORDS),
     # Header lines and schemes: "Authorization: Bearer x", "Bearer x".
     re.compile(r"(?i)\b(bearer\s+)[^\s'\",;]+"),
     re.compile(r"(?i)\b((?:authorization|cookie|set-cookie|x-csrftoken):\s*)[^\r\n]+"),
