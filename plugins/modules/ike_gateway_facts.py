@@ -1,0 +1,202 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) overlay.fortigate contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Module: IKE gateway facts from diagnose vpn ike gateway list."""
+
+DOCUMENTATION = r"""
+module: ike_gateway_facts
+short_description: Read FortiGate IKE gateways (diagnose vpn ike gateway list) as facts
+version_added: 0.1.0
+author: overlay.fortigate maintainers (@overlay-fortigate)
+description:
+  - Runs C(diagnose vpn ike gateway list) (optionally C(name X), optionally in one VDOM) over
+    C(ansible.netcommon.network_cli), parses it with the collection's parser and sets
+    C(ansible_facts.fortios_ike_gateways) (one dictionary per gateway, the keys the filter
+    P(overlay.fortigate.parse_ike_gateway_list#filter) documents) and
+    C(ansible_facts.fortios_ike_summary).
+  - With O(text) it parses captured output instead and needs no connection.
+  - Read-only; runs in check mode too.
+options:
+  name:
+    description: Only this gateway (C(diagnose vpn ike gateway list name X)).
+    type: str
+  vdom:
+    description:
+      - Run the command in this VDOM (C(config vdom) / C(edit X) first), for devices with VDOMs enabled.
+      - On a device without VDOMs, C(root) (the default of the group's C(module_defaults) users often
+        set) runs the command as is; another name fails.
+    type: str
+  text:
+    description:
+      - Captured output to parse instead of running the command.
+    type: str
+  strict:
+    description: Fail when part of the output could not be read, instead of warning.
+    type: bool
+    default: false
+  access_token:
+    description:
+      - Not used (the command runs over SSH); accepted so that C(module_defaults) for the
+        C(overlay.fortigate.fortigate) group can set the REST token for all modules at once.
+    type: str
+notes:
+  - Needs C(ansible_connection=ansible.netcommon.network_cli) and
+    C(ansible_network_os=overlay.fortigate.fortios), unless O(text) is given.
+  - Key material in the output (C(key), C(SK_*)) is never returned.
+attributes:
+  check_mode:
+    description: Reads only.
+    support: full
+  diff_mode:
+    description: Returns no diff.
+    support: none
+  facts:
+    description: Sets C(fortios_ike_gateways) and C(fortios_ike_summary).
+    support: full
+  action_group:
+    description: Member of the C(overlay.fortigate.fortigate) action group.
+    support: full
+    membership:
+      - overlay.fortigate.fortigate
+seealso:
+  - plugin: overlay.fortigate.parse_ike_gateway_list
+    plugin_type: filter
+"""
+
+EXAMPLES = r"""
+- name: Read every gateway
+  overlay.fortigate.ike_gateway_facts:
+
+- name: Tunnels whose peer sent no overlay address (json_query needs community.general and jmespath)
+  ansible.builtin.debug:
+    msg: "{{ ansible_facts.fortios_ike_gateways | community.general.json_query(query) }}"
+  vars:
+    query: "[?virtual_interface_addr_peer=='0.0.0.0'].name"
+
+- name: Peer overlay address per tunnel
+  ansible.builtin.debug:
+    msg: "{{ ansible_facts.fortios_ike_gateways | community.general.json_query('[].[name, virtual_interface_addr_peer]') }}"
+
+- name: One tunnel, in a VDOM
+  overlay.fortigate.ike_gateway_facts:
+    name: SiteB-to-SiteA
+    vdom: customer-a
+
+- name: Every tunnel must be up with its overlay exchanged
+  ansible.builtin.assert:
+    that:
+      - ansible_facts.fortios_ike_summary.ipsec_up == ansible_facts.fortios_ike_summary.gateways
+      - ansible_facts.fortios_ike_summary.overlays_missing | length == 0
+    fail_msg: "not exchanged: {{ ansible_facts.fortios_ike_summary.overlays_missing }}"
+
+- name: Parse output captured earlier, no connection needed
+  overlay.fortigate.ike_gateway_facts:
+    text: "{{ lookup('ansible.builtin.file', 'fgt2-gateway-list.txt') }}"
+  delegate_to: localhost
+"""
+
+RETURN = r"""
+ansible_facts:
+  description: The facts set.
+  returned: success
+  type: dict
+  contains:
+    fortios_ike_gateways:
+      description: One dictionary per gateway, as the filter overlay.fortigate.parse_ike_gateway_list returns.
+      type: list
+      elements: dict
+    fortios_ike_summary:
+      description:
+        - C(gateways), C(ike_up), C(ipsec_up) (gateways with an IPsec SA up), C(ipsec_sas_up),
+          C(overlays_exchanged), C(overlays_missing) (names whose peer sent no overlay address), and
+          C(tunnels), a dictionary of per-tunnel state (C(ike_up), C(ipsec_up), C(overlay_local),
+          C(overlay_peer), C(overlay_exchanged), C(remote_addr), C(vdom)).
+      type: dict
+command:
+  description: The command that was run (absent with O(text)).
+  returned: when run on a device
+  type: str
+  sample: diagnose vpn ike gateway list name SiteB-to-SiteA
+"""
+
+from ansible.module_utils.basic import AnsibleModule
+from ansible.module_utils.connection import Connection, ConnectionError as AnsibleConnectionError
+
+from ansible_collections.overlay.fortigate.plugins.module_utils.ike_gateway_list import (
+    GatewayListError,
+    parse_gateway_list,
+)
+from ansible_collections.overlay.fortigate.plugins.module_utils.ike_gateway_summary import summarize
+
+
+def read_from_device(module):
+    command = "diagnose vpn ike gateway list"
+    if module.params["name"]:
+        command += " name %s" % module.params["name"]
+    if not getattr(module, "_socket_path", None):
+        module.fail_json(msg="no device connection: use ansible_connection=ansible.netcommon.network_cli with "
+                             "ansible_network_os=overlay.fortigate.fortios, or give text to parse captured output")
+    connection = Connection(module._socket_path)
+    in_vdom = enter_vdom(module, connection, module.params["vdom"]) if module.params["vdom"] else False
+    try:
+        output = connection.get(command=command)
+    except AnsibleConnectionError as exc:
+        module.fail_json(msg="running '%s' failed: %s" % (command, exc), command=command)
+    finally:
+        if in_vdom:
+            connection.get(command="end")
+    return command, output
+
+
+def enter_vdom(module, connection, vdom):
+    """Enter the VDOM context; False when the device has no VDOMs and ``vdom`` is root."""
+    try:
+        connection.get(command="config vdom")
+    except AnsibleConnectionError as exc:
+        if vdom == "root":
+            return False
+        module.fail_json(msg="vdom %s: the device refused 'config vdom' (are VDOMs enabled?): %s" % (vdom, exc))
+    try:
+        connection.get(command="edit %s" % vdom)
+    except AnsibleConnectionError as exc:
+        connection.get(command="end")
+        module.fail_json(msg="vdom %s: the device refused it: %s" % (vdom, exc))
+    return True
+
+
+def main():
+    module = AnsibleModule(
+        argument_spec=dict(
+            name=dict(type="str"),
+            vdom=dict(type="str"),
+            text=dict(type="str"),
+            strict=dict(type="bool", default=False),
+            access_token=dict(type="str", no_log=True),
+        ),
+        mutually_exclusive=[["text", "name"], ["text", "vdom"]],
+        supports_check_mode=True,
+    )
+    result = {"changed": False}
+    if module.params["text"] is not None:
+        output = module.params["text"]
+    else:
+        result["command"], output = read_from_device(module)
+    try:
+        parsed = parse_gateway_list(output)
+    except GatewayListError as exc:
+        module.fail_json(msg="ike_gateway_facts: %s" % exc, **result)
+    if parsed.warnings and module.params["strict"]:
+        module.fail_json(msg="ike_gateway_facts: strict mode and part of the output could not be read: %s"
+                         % "; ".join(parsed.warnings), **result)
+    for warning in parsed.warnings:
+        module.warn("ike_gateway_facts: %s" % warning)
+    result["ansible_facts"] = {
+        "fortios_ike_gateways": parsed.gateways,
+        "fortios_ike_summary": summarize(parsed.gateways),
+    }
+    module.exit_json(**result)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,56 @@
+"""ike_gateway_facts with captured text: same facts as the filter, a summary, clean failures."""
+
+import json
+
+import pytest
+from ansible.module_utils.testing import patch_module_args
+
+from ansible_collections.overlay.fortigate.plugins.filter.parse_ike_gateway_list import FilterModule
+from ansible_collections.overlay.fortigate.plugins.modules import ike_gateway_facts
+
+from ..module_utils.test_ike_gateway_list import FGT_A_FLATTENED, IKEV2_DIALUP_HUB
+
+FGT2_BEFORE = (
+    "FGT2 # diagnose vpn ike gateway list vd: root/0 name: SiteB-to-SiteA version: 1 interface: port1 3 "
+    "addr: 10.47.1.80:500 -> 10.47.2.86:500 virtual-interface-addr: 1.1.1.2 -> 0.0.0.0 created: 5s ago "
+    "IKE SA: created 1/1 established 1/1 time 3010/3010/3010 ms IPsec SA: created 0/0"
+)
+
+
+def run_module(capsys, **args):
+    with patch_module_args(args):
+        with pytest.raises(SystemExit):
+            ike_gateway_facts.main()
+    return json.loads(capsys.readouterr().out)
+
+
+@pytest.mark.parametrize("text", [FGT_A_FLATTENED, IKEV2_DIALUP_HUB, FGT2_BEFORE])
+def test_facts_equal_the_filter(capsys, text):
+    result = run_module(capsys, text=text)
+    assert result["changed"] is False
+    expected = FilterModule().filters()["parse_ike_gateway_list"](text)
+    assert result["ansible_facts"]["fortios_ike_gateways"] == json.loads(json.dumps(expected))
+
+
+def test_summary_names_missing_overlays(capsys):
+    summary = run_module(capsys, text=FGT2_BEFORE)["ansible_facts"]["fortios_ike_summary"]
+    assert summary["gateways"] == 1 and summary["ike_up"] == 1 and summary["ipsec_up"] == 0
+    assert summary["overlays_missing"] == ["SiteB-to-SiteA"] and summary["overlays_exchanged"] == 0
+    tunnel = summary["tunnels"]["SiteB-to-SiteA"]
+    assert (tunnel["overlay_local"], tunnel["overlay_peer"], tunnel["overlay_exchanged"]) == ("1.1.1.2", "0.0.0.0", False)
+
+
+def test_hub_summary(capsys):
+    summary = run_module(capsys, text=IKEV2_DIALUP_HUB)["ansible_facts"]["fortios_ike_summary"]
+    assert summary["tunnels"]["HUB_0"]["ipsec_sas"] == 2 and summary["ipsec_sas_up"] == 2
+    assert summary["overlays_exchanged"] == 1
+
+
+def test_error_output_fails_cleanly(capsys):
+    result = run_module(capsys, text="Command fail. Return code -61")
+    assert result["failed"] and "Command fail. Return code -61" in result["msg"]
+
+
+def test_strict_fails_on_skipped_text(capsys):
+    result = run_module(capsys, text=FGT2_BEFORE + " <--- note", strict=True)
+    assert result["failed"] and "strict mode" in result["msg"]
