@@ -31,6 +31,13 @@ class Behaviour:
     token_in_query_allowed: bool = False
     # How to treat attributes the simulator's schema does not model: store | ignore | reject.
     unknown_attributes: str = "store"
+    # Tunnel model (reference §5.1, unverified): does a phase1 with auto-discovery sender/receiver
+    # send its tunnel interface address even without exchange-interface-ip? A wizard-built ADVPN
+    # hub was seen learning spoke tunnel IPs; no source says why. Consulted on the sending device.
+    auto_discovery_sends_interface_ip: bool = False
+    # Tunnel model (KB 189536): "the FortiGate can never be the initiator" on a dial-up server, so
+    # auto-negotiate on a phase2 of a type-dynamic phase1 does nothing unless this is true.
+    dialup_server_autonegotiate: bool = False
 
     @classmethod
     def for_version(cls, version: FosVersion | str, overrides: dict[str, Any] | None = None) -> "Behaviour":

@@ -180,6 +180,47 @@ def cmd_show(args) -> int:
     return 0
 
 
+def cmd_clock(args) -> int:
+    """Show the lab's simulated clock, change its speed or move it forward."""
+    state = _state(Path(args.workdir).resolve())
+    if not state:
+        print("no lab running", file=sys.stderr)
+        return 1
+    body = {}
+    if args.advance is not None:
+        body["advance"] = args.advance
+    if args.speed is not None:
+        body["speed"] = args.speed
+    try:
+        answer = _admin(state, "POST", "/clock", body) if body else _admin(state, "GET", "/clock")
+    except urllib.error.HTTPError as exc:
+        print(exc.read().decode(errors="replace"), file=sys.stderr)
+        return 1
+    print(f"simulated time {answer['now']:.1f}s since start, speed {answer['speed']:g}x")
+    return 0
+
+
+def cmd_exec(args) -> int:
+    """Run an operational command (diagnose/get/execute) on a device and print its output."""
+    state = _state(Path(args.workdir).resolve())
+    if not state:
+        print("no lab running", file=sys.stderr)
+        return 1
+    body = {"command": " ".join(args.words)}
+    if args.vdom:
+        body["vdom"] = args.vdom
+    try:
+        answer = _admin(state, "POST", f"/devices/{args.device}/command", body)
+    except urllib.error.HTTPError as exc:
+        print(exc.read().decode(errors="replace"), file=sys.stderr)
+        return 1
+    if answer.get("output") is None:
+        print("Unknown action 0\nCommand fail. Return code -1", file=sys.stderr)
+        return 1
+    print(answer["output"], end="")
+    return 0
+
+
 def cmd_run(args) -> int:
     import asyncio
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -225,6 +266,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--device", required=True)
     p.add_argument("--full", action="store_true")
     p.set_defaults(func=cmd_show)
+    p = with_workdir(sub.add_parser("clock", help="show, speed up or advance the simulated clock"))
+    p.add_argument("--advance", type=float, metavar="SECONDS", help="move simulated time forward")
+    p.add_argument("--speed", type=float, help="simulated seconds per real second (0 freezes)")
+    p.set_defaults(func=cmd_clock)
+    p = with_workdir(sub.add_parser("exec", help="run an operational command on a device"))
+    p.add_argument("--device", required=True)
+    p.add_argument("--vdom")
+    p.add_argument("words", nargs="+", help='e.g. diagnose vpn ike gateway list')
+    p.set_defaults(func=cmd_exec)
     return parser
 
 

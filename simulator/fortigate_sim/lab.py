@@ -37,6 +37,8 @@ from .certs import LabCA
 from .device import Device, DeviceSpec
 from .enc import SecretBox
 from .faults import FaultRegistry, FaultRule
+from . import model_admin
+from .model import LabModel, SimClock
 from .rest_app import RestApi
 from .versions import FosVersion
 
@@ -181,6 +183,9 @@ class LabRuntime:
         box = self.secrets.box()
         self.faults = FaultRegistry()
         self.devices = {spec.name: Device(spec, box, self.workdir) for spec in specs}
+        # One simulated clock and one tunnel/routing model for all devices (see model/).
+        self.clock = SimClock(**model_admin.clock_settings(lab_copy))
+        self.model = LabModel(self.devices, self.clock)
         self.admin_key = secrets.token_urlsafe(24)
         self._runners: list[web.AppRunner] = []
         self._stop = asyncio.Event()
@@ -190,7 +195,7 @@ class LabRuntime:
         for device in self.devices.values():
             source = device.load()
             log.info("device %s: %s configuration loaded", device.spec.name, source)
-            app = RestApi(device, self.faults).app()
+            app = RestApi(device, self.faults, self.model).app()
             runner = web.AppRunner(app, access_log=None, handle_signals=False)
             await runner.setup()
             self._runners.append(runner)
@@ -198,6 +203,7 @@ class LabRuntime:
             device.https_port = await _serve(runner, tls)
             if device.spec.http:
                 device.http_port = await _serve(runner, None)
+        self.model.refresh()  # tunnels negotiate from lab start, not from the first query
         admin = web.AppRunner(self._admin_app(), access_log=None, handle_signals=False)
         await admin.setup()
         self._runners.append(admin)
@@ -283,6 +289,7 @@ class LabRuntime:
         app.router.add_delete("/faults", self._admin_clear_faults)
         app.router.add_get("/devices/{name}/config", self._admin_config)
         app.router.add_post("/shutdown", self._admin_shutdown)
+        model_admin.add_routes(app, self)
         return app
 
     async def _admin_status(self, request):

@@ -21,6 +21,7 @@ from .auth import AuthError, Principal
 from .device import Device
 from .errors import CmdbError
 from .faults import FaultRegistry
+from . import monitor
 from .schema import TABLES, TableSchema
 from .store import Target
 from .views import ViewOptions, matches, render_object, schema_view
@@ -48,9 +49,10 @@ class BadRequest(Exception):
 
 
 class RestApi:
-    def __init__(self, device: Device, faults: FaultRegistry):
+    def __init__(self, device: Device, faults: FaultRegistry, model=None):
         self.device = device
         self.faults = faults
+        self.model = model  # the lab's tunnel model (model.LabModel); None: no tunnel monitors
 
     def app(self) -> web.Application:
         app = web.Application(client_max_size=8 * 1024 * 1024)
@@ -119,7 +121,7 @@ class RestApi:
             outcome.auth = principal.method
             if path.startswith(CMDB):
                 return await self._cmdb(request, principal, outcome)
-            return self._monitor(request, outcome)
+            return await self._monitor(request, outcome)
         return web.json_response({"status": "error", "http_status": 404}, status=404)
 
     # ---- login endpoints ------------------------------------------------------------------------
@@ -185,11 +187,16 @@ class RestApi:
         return web.json_response(answer, dumps=_JSON_DUMPS)
 
     # ---- monitor --------------------------------------------------------------------------------
-    def _monitor(self, request: web.Request, outcome: Outcome) -> web.Response:
+    async def _monitor(self, request: web.Request, outcome: Outcome) -> web.Response:
         tail = request.path[len(MONITOR):].strip("/")
         vdom = request.query.get("vdom", self.device.spec.vdoms[0])
-        path, _, name = tail.partition("/")
+        parts = tail.split("/")
+        path, name = parts[0], "/".join(parts[1:2])
         base = {"http_method": request.method, "vdom": vdom, "path": path, "name": name, "action": ""}
+        if self.model is not None and vdom in self.device.spec.vdoms:
+            answer = await self._model_monitor(request, tail, (self.device.spec.name, vdom), base, outcome)
+            if answer is not None:
+                return answer
         if tail == "system/status" and request.method == "GET":
             spec = self.device.spec
             results = {"model_name": "FortiGate", "model_number": "VM64", "model": spec.model,
@@ -200,6 +207,39 @@ class RestApi:
         outcome.error = 404
         body = {**base, "status": "error", "http_status": 404, **self._identity()}
         return web.json_response(body, status=404, dumps=_JSON_DUMPS)
+
+    async def _model_monitor(self, request: web.Request, tail: str, node, base: dict,
+                             outcome: Outcome) -> Optional[web.Response]:
+        """Monitors computed from the lab's tunnel model (see ``monitor.py``); None: not one."""
+        method, query = request.method, request.query
+        results: Any = None
+        try:
+            if tail == "vpn/ipsec" and method == "GET":
+                results = monitor.ipsec(self.model, node, query.get("tunnel"))
+            elif tail.startswith("vpn/ipsec/") and tail.split("/")[2] in monitor.IPSEC_ACTIONS and method == "POST":
+                action = tail.split("/")[2]
+                try:
+                    body = _parse_json(await request.text())
+                except BadRequest:
+                    body = None
+                if isinstance(body, dict):
+                    outcome.body_keys = sorted(body)
+                base["action"] = action
+                results = monitor.ipsec_action(self.model, node, action, body)
+            elif tail == "router/ipv4" and method == "GET":
+                results = monitor.router_ipv4(self.model, node, query)
+            elif tail == "router/bgp/neighbors" and method == "GET":
+                base["name"], base["action"] = "bgp", "neighbors"
+                results = monitor.bgp_neighbors(self.model, node)
+            else:
+                return None
+        except monitor.MonitorError as exc:
+            outcome.error = exc.error
+            body = {**base, "status": "error", "http_status": exc.http_status, "error": exc.error,
+                    **self._identity()}
+            return web.json_response(body, status=exc.http_status, dumps=_JSON_DUMPS)
+        body = {**base, "results": results, "status": "success", **self._identity()}
+        return web.json_response(body, dumps=_JSON_DUMPS)
 
     # ---- cmdb -----------------------------------------------------------------------------------
     async def _cmdb(self, request: web.Request, principal: Principal, outcome: Outcome) -> web.Response:

@@ -627,6 +627,8 @@ def _build_tables() -> dict[str, TableSchema]:
         _opt("asymroute", "disable"),
         _opt("gui-allow-unnamed-policy", "disable"),
         _f("comments", max_len=255),
+        # ADVPN: sent in IKE and shown by the peer as `remote_location` (reference §1.4).
+        _f("location-id", IPV4, "0.0.0.0", since="6.2.0"),
         path="system", name="settings", mkey=None))
 
     result = {t.key: t for t in tables}
