@@ -229,7 +229,10 @@ def _usable(path: Path, cfg: BgpConfig, rib: Rib, book: AddressBook, node: NodeI
 
 
 def resolve(rib: Rib, next_hop: IPv4Address, recursive: bool) -> Optional[Route]:
-    """The route a BGP next hop resolves through (non-BGP unless ``recursive-next-hop``)."""
-    routes = rib.lookup(next_hop, None if recursive else (lambda r: r.kind != "bgp"))
+    """The route a BGP next hop resolves through: non-BGP routes unless ``recursive-next-hop``,
+    never the default route (ZebOS, like FRR, does not resolve next hops through 0.0.0.0/0)."""
+    def usable(route: Route) -> bool:
+        return route.prefix.prefixlen > 0 and (recursive or route.kind != "bgp")
+    routes = rib.lookup(next_hop, usable)
     routes = [r for r in routes if not r.blackhole and not r.egress.blackhole]
     return routes[0] if routes else None

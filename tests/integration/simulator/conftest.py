@@ -132,3 +132,56 @@ def lab(tmp_path_factory) -> Lab:
         yield Lab(workdir)
     finally:
         sim("stop", "--workdir", str(workdir), check=False)
+
+
+# ---- tunnel-model tests: embedded labs, one per session each, with a frozen clock ----------------
+
+LABS_DIR = REPO / "simulator" / "labs"
+
+
+class ModelLab(Lab):
+    """A lab plus the admin-API calls the model tests use (operational commands, clock)."""
+
+    def admin(self, method: str, path: str, body: Any = None) -> Any:
+        req = urllib.request.Request(
+            f"http://127.0.0.1:{self.state['admin_port']}{path}", method=method,
+            data=json.dumps(body).encode() if body is not None else None,
+            headers={"X-Sim-Admin-Key": self.state["admin_key"], "Content-Type": "application/json"})
+        with urllib.request.urlopen(req, timeout=30) as resp:
+            return json.loads(resp.read().decode())
+
+    def cli(self, device: str, command: str) -> str:
+        """Output of an operational command (the function the SSH CLI uses); fails on None."""
+        output = self.admin("POST", f"/devices/{device}/command", {"command": command})["output"]
+        assert output is not None, f"{command!r} is not an operational command"
+        return output
+
+    def advance(self, seconds: float) -> float:
+        return self.admin("POST", "/clock", {"advance": seconds})["now"]
+
+    def put(self, device: str, path: str, body: dict) -> Response:
+        resp = self.request(device, "PUT", path, body)
+        assert resp.status == 200, resp.text
+        return resp
+
+
+@pytest.fixture(scope="session")
+def model_labs(tmp_path_factory):
+    """``model_labs(name_or_path)`` starts a lab once per session (clock frozen: speed 0)."""
+    started: dict[str, ModelLab] = {}
+
+    def get(name: str) -> ModelLab:
+        if name not in started:
+            lab_file = Path(name) if name.endswith(".yml") else LABS_DIR / f"{name}.yml"
+            workdir = tmp_path_factory.mktemp(f"model-{Path(name).stem}")
+            sim("start", "--lab", str(lab_file), "--workdir", str(workdir))
+            lab = ModelLab(workdir)
+            started[name] = lab
+            lab.admin("POST", "/clock", {"speed": 0})
+        return started[name]
+
+    try:
+        yield get
+    finally:
+        for lab in started.values():
+            sim("stop", "--workdir", str(lab.workdir), check=False)
