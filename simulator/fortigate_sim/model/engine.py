@@ -181,6 +181,7 @@ class LabModel:
         for node in self.nodes():
             for p1 in self.configs[node[0]].vdoms[node[1]].phase1.values():
                 if p1.dialup:
+                    self.internal_id(node, p1.name)  # templates get their id before instances
                     continue
                 key = (node, p1.name)
                 alive.add(key)
@@ -528,7 +529,12 @@ class LabModel:
         interface has none (unnumbered tunnel), the highest loopback, else the first address."""
         routes = self._routing.ribs[node].lookup(dst) if self._routing else []
         if routes:
-            addr = self.book.tunnel_address(node, routes[0].egress.interface)
+            egress = routes[0].egress
+            interface = egress.interface
+            if egress.tunnel:  # instances (HUB_0, SPOKE_1) use their parent's tunnel interface
+                found = self.egress_side(node, interface, egress.gateway)
+                interface = found[0].parent if found else interface
+            addr = self.book.tunnel_address(node, interface)
             if addr is not None:
                 return addr
         return self.book.router_id(node) if any(i.type == "loopback" and i.ip for i in self.book.interfaces(node)) \
