@@ -249,7 +249,7 @@ class LabRuntime:
             host = {
                 "ansible_host": "127.0.0.1",
                 "ansible_connection": "ansible.netcommon.httpapi",
-                "ansible_network_os": "fortinet.fortios.fortios",
+                "ansible_network_os": "overlay.fortigate.fortios",
                 "ansible_httpapi_port": device.https_port,
                 # ansible_port too: persistent connections are keyed by host+ansible_port+user, so
                 # without it every device on 127.0.0.1 would share one connection.
