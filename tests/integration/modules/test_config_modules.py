@@ -152,3 +152,26 @@ def test_persistent_500_fails_cleanly_and_keeps_the_old_object(module_lab):
     failed = only(report, "Exchange", "SITE_A")
     assert failed["failed"] and "PUT vpn.ipsec/phase1-interface/SiteA-to-SiteB (vdom root) failed: HTTP 500" in failed["msg"]
     assert "set exchange-ip-addr4 10.200.9.9" in module_lab.config("SITE_A")
+
+
+def test_transient_faults_are_retried_and_the_result_is_right(module_lab):
+    """503 and 429 on reads, a dropped connection on the write: retried by the httpapi plugin."""
+    module_lab.fault("SITE_A", "--method", "GET", "--path-pattern", "phase1-interface/SiteA-to-SiteB",
+                     "--status", "503", "--count", "1")
+    module_lab.fault("SITE_A", "--method", "GET", "--path-pattern", "phase1-interface/SiteA-to-SiteB",
+                     "--status", "429", "--retry-after", "1", "--count", "1")
+    module_lab.fault("SITE_A", "--method", "PUT", "--path-pattern", "phase1-interface/SiteA-to-SiteB",
+                     "--drop", "--count", "1")
+    mark = module_lab.mark("SITE_A")
+    try:
+        report, proc = module_lab.playbook("exchange.yml", extra_vars=dict(SITE_A, addr4="10.200.7.7"))
+    finally:
+        module_lab.clear_faults()
+    result = only(report, "Exchange", "SITE_A")
+    assert proc.returncode == 0 and result["changed"] and result["exchange_ip_addr4"] == "10.200.7.7", proc.stdout
+    statuses = [(r["method"], r["status"]) for r in module_lab.requests("SITE_A")[mark:]
+                if "phase1-interface/SiteA-to-SiteB" in r["path"]]
+    assert ("GET", 503) in statuses and ("GET", 429) in statuses
+    assert [s for s in statuses if s[0] == "PUT"][-1] == ("PUT", 200)
+    assert len([s for s in statuses if s[0] == "PUT"]) == 2  # the dropped one, then the retry
+    assert "set exchange-ip-addr4 10.200.7.7" in module_lab.config("SITE_A")
