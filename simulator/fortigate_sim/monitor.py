@@ -15,6 +15,7 @@ from typing import Any, Optional
 from .model import ModelError
 from .model.ike import DIALUP, SHORTCUT, identity
 from .model.tunnels import TEMPLATE, TunnelView, tunnels
+from .outputs.common import seconds
 
 IPSEC_ACTIONS = ("tunnel_up", "tunnel_down", "tunnel_reset_stats")
 
@@ -36,7 +37,7 @@ def _proxyids(view: TunnelView, now: float) -> list[dict]:
                  "status": "up" if sel.up else "down", "p2name": sel.p2.name, "p2serial": serial}
         if sel.up:
             dec, enc = sel.child.counters(sel.which)
-            entry.update({"expire": max(0, int(sel.child.expires_at - now)),
+            entry.update({"expire": seconds(sel.child.expires_at - now),
                           "incoming_bytes": dec.bytes, "outgoing_bytes": enc.bytes})
         entries.append(entry)
     return entries
@@ -60,7 +61,7 @@ def ipsec(model, node, tunnel: Optional[str] = None) -> list[dict]:
             entry["parent"] = view.parent
         entry.update({"comments": "", "wizard-type": "custom"})
         if view.up:
-            entry.update({"connection_count": 1, "creation_time": int(now - view.stats.created_at)})
+            entry.update({"connection_count": 1, "creation_time": seconds(now - view.stats.created_at)})
             if view.kind in (DIALUP, SHORTCUT):
                 peer = view.link.peer_of(view.side)
                 entry["username"] = identity(peer.phase1, peer.local_addr)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 
 def seconds(value: float) -> int:
-    return max(0, int(value))
+    """Whole seconds as FortiOS prints them (float sums of simulated time are not exact)."""
+    return max(0, int(value + 1e-6))
 
 
 def hex8(value: int) -> str:

@@ -110,7 +110,7 @@ def dpd_counters(side, peer, link, now: float) -> tuple[int, int]:
         if phase1.dpd != "on-idle":
             return 0
         idle_from = max(link.established_at, link.last_traffic)
-        return int((now - idle_from) // phase1.dpd_retryinterval)
+        return seconds(now - idle_from) // phase1.dpd_retryinterval
     return probes(side.phase1), probes(peer.phase1)
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from ipaddress import IPv4Network
 
 from ..model.routing import Route
-from .common import uptime
+from .common import seconds, uptime
 
 CODES = """Codes: K - kernel, C - connected, S - static, R - RIP, B - BGP
        O - OSPF, IA - OSPF inter area
@@ -115,8 +115,8 @@ def _neighbors(model, node, cfg, state, now) -> list[str]:
         received = sum(1 for path in table.values() if path.peer_addr == neighbor)
         sent = _advertised(state, peer_node, local)
         keepalive = peer.keepalive or cfg.keepalive or 60
-        msg_rcvd = 1 + int(up // keepalive) + (1 if received else 0)
-        msg_sent = 1 + int(up // keepalive) + (1 if sent else 0)
+        msg_rcvd = 1 + seconds(up) // keepalive + (1 if received else 0)
+        msg_sent = 1 + seconds(up) // keepalive + (1 if sent else 0)
         out.append(f"{str(neighbor):<15} 4 {peer.remote_as:>10} {msg_rcvd:>7} {msg_sent:>7} {len(table) + 1:>8} "
                    f"{0:>4} {0:>4} {uptime(up):>8} {received:>8}")
     return out

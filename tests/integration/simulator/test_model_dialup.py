@@ -72,6 +72,14 @@ def test_hub_learns_spoke_tunnel_ip_only_when_spoke_sends_it(dialup):
     assert dialup.get("HUB_A", "/api/v2/monitor/vpn/ipsec?tunnel=DIAL_0").json["results"][0]["tun_id"] == "10.10.10.2"
 
 
+def test_auto_discovery_alone_sends_the_tunnel_ip_only_with_its_switch(dialup):
+    """Reference §5.1 (unverified): switch auto_discovery_sends_interface_ip on the sender."""
+    gateways = {g["name"]: g for g in parse(dialup.cli("HUB_B", "diagnose vpn ike gateway list")).gateways}
+    assert gateways["DIAL_1"]["remote_addr"] == "198.51.100.23"  # SPOKE_C: switch on, receiver on
+    assert gateways["DIAL_1"]["virtual_interface_addr_peer"] == "10.10.10.3"
+    assert gateways["DIAL_0"]["virtual_interface_addr_peer"] == "0.0.0.0"  # SPOKE_B: neither
+
+
 def test_clear_on_the_hub_respawns_the_instance(dialup):
     before = parse(dialup.cli("HUB_A", "diagnose vpn ike gateway list")).gateways[0]
     assert dialup.cli("HUB_A", "diagnose vpn ike gateway clear name DIAL") == ""
