@@ -43,8 +43,7 @@ $(DEVCOLL)/ansible_collections/overlay/fortigate:
 	ln -sfn $(CURDIR) $@
 
 demo: setup
-	ANSIBLE_LOCALHOST_WARNING=false ANSIBLE_INVENTORY_UNPARSED_WARNING=false \
-	  $(BIN)/ansible-playbook playbooks/demo.yml
+	tools/demo
 
 test: setup
 	tools/run-gates
