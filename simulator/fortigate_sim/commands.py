@@ -70,7 +70,10 @@ _TREE: dict = {
                    "info6": None, "access-list": None, "bgp": None, "static": None, "policy": None},
         "alertemail": None, "antivirus": None, "application": None, "endpoint-control": None,
         "firewall": None, "gui": None, "ips": None, "log": None, "report": None, "user": None,
-        "webfilter": None, "wireless-controller": None, "hardware": None,
+        "webfilter": None, "wireless-controller": None, "hardware": None, "switch-controller": None,
+        "sctp-filter": None, "extension-controller": None, "emailfilter": None, "dnsfilter": None,
+        "dlp": None, "certificate": None, "icap": None, "voip": None, "waf": None, "wanopt": None,
+        "web-proxy": None, "authentication": None, "automation": None,
     },
     "diagnose": {
         "vpn": {"ike": {"gateway": {"list": "gateway_list", "clear": "gateway_clear", "flush": None},

@@ -165,39 +165,71 @@ def _rank(path: Path) -> tuple:
 
 def exchange(bgp: dict, sessions: list[Session], ribs: Callable[[NodeId], Rib], book: AddressBook
              ) -> dict[NodeId, dict[IPv4Network, Path]]:
-    """Best path per prefix per node after propagation over ``sessions``."""
+    """Best path per prefix per node after propagation over ``sessions``.
+
+    Worklist propagation: only a node whose best paths changed advertises again, and a receiver
+    re-selects only the prefixes it was sent something new for.
+    """
     best: dict[NodeId, dict[IPv4Network, Path]] = {node: {} for node, cfg in bgp.items() if cfg.enabled}
     for node in best:
         cfg = bgp[node]
         for prefix in cfg.networks:
             if not cfg.network_import_check or ribs(node).has_prefix(prefix, lambda r: r.kind != "bgp"):
                 best[node][prefix] = Path(prefix, None, originator=node)
-    links = []
+    resolved: dict = {}  # (node, next hop) -> usable? (ribs do not change during the exchange)
+
+    def usable(path: Path, node: NodeId) -> bool:
+        key = (node, path.next_hop)
+        if key not in resolved:
+            resolved[key] = _usable(path, bgp[node], ribs(node), book, node)
+        return resolved[key]
+
+    links: dict[NodeId, list] = {}
     for s in sessions:
-        links.append((s.a, s.a_addr, s.a_peer, s.b, s.b_addr, s.b_peer))
-        links.append((s.b, s.b_addr, s.b_peer, s.a, s.a_addr, s.a_peer))
+        if s.a in best and s.b in best:
+            links.setdefault(s.a, []).append((s.a_addr, s.a_peer, s.b, s.b_peer))
+            links.setdefault(s.b, []).append((s.b_addr, s.b_peer, s.a, s.a_peer))
+    adj_in: dict[NodeId, dict[IPv4Network, dict]] = {node: {} for node in best}  # prefix -> sender -> path
+    sent_to: dict[tuple, dict] = {}  # (sender, receiver) -> {prefix: path} last advertised
+    dirty = set(best)
     for _round in range(MAX_ROUNDS):
-        received: dict[NodeId, dict[IPv4Network, list[Path]]] = {node: {} for node in best}
-        for sender, s_addr, s_peer, receiver, r_addr, r_peer in links:
-            if sender not in best or receiver not in best:
-                continue
-            for path in best[sender].values():
-                sent = _advertise(bgp[sender], bgp[receiver], path, sender, s_addr, s_peer, receiver, r_peer,
-                                  best[sender])
-                if sent is not None and _usable(sent, bgp[receiver], ribs(receiver), book, receiver):
-                    received[receiver].setdefault(sent.prefix, []).append(sent)
-        changed = False
-        for node, table in best.items():
-            new = {p: path for p, path in table.items() if path.local}
-            for prefix, paths in received[node].items():
-                if prefix in new:
-                    continue
-                new[prefix] = min(paths, key=_rank)
-            if new != table:
-                best[node] = new
-                changed = True
-        if not changed:
+        if not dirty:
             break
+        touched: dict[NodeId, set] = {}
+        for sender in dirty:
+            for s_addr, s_peer, receiver, r_peer in links.get(sender, []):
+                offer = {}
+                for path in best[sender].values():
+                    sent = _advertise(bgp[sender], bgp[receiver], path, sender, s_addr, s_peer, receiver, r_peer,
+                                      best[sender])
+                    if sent is not None and usable(sent, receiver):
+                        offer[sent.prefix] = sent
+                before = sent_to.get((sender, receiver), {})
+                if offer == before:
+                    continue
+                sent_to[(sender, receiver)] = offer
+                table = adj_in[receiver]
+                for prefix in set(before) | set(offer):
+                    if prefix in offer:
+                        table.setdefault(prefix, {})[sender] = offer[prefix]
+                    else:
+                        table.get(prefix, {}).pop(sender, None)
+                    touched.setdefault(receiver, set()).add(prefix)
+        dirty = set()
+        for node, prefixes in touched.items():
+            table = best[node]
+            for prefix in prefixes:
+                current = table.get(prefix)
+                if current is not None and current.local:
+                    continue
+                candidates = adj_in[node].get(prefix)
+                chosen = min(candidates.values(), key=_rank) if candidates else None
+                if chosen != current:
+                    if chosen is None:
+                        del table[prefix]
+                    else:
+                        table[prefix] = chosen
+                    dirty.add(node)
     return best
 
 

@@ -458,7 +458,8 @@ class LabModel:
         if self._routing is not None and self._routing.key == key:
             return
         bgp_cfgs = {node: self.configs[node[0]].vdoms[node[1]].bgp for node in self.nodes()}
-        best: dict = {}
+        # Warm start from the previous fixed point: a local change then converges in one round.
+        best: dict = self._routing.best if self._routing is not None else {}
         sessions, attempts, ribs = [], [], {}
         for _round in range(MAX_SETTLE_ROUNDS):
             version = self._version

@@ -17,6 +17,7 @@ from .addressing import AddressBook, NodeId, UNDERLAY_TYPES
 from .config import StaticRoute
 
 MAX_HOPS = 32
+_MASKS = [(0xFFFFFFFF << (32 - length)) & 0xFFFFFFFF for length in range(33)]
 
 
 @dataclass(frozen=True)
@@ -59,16 +60,18 @@ class Rib:
             elif rank == (current[0].distance, current[0].priority) and route not in current:
                 current.append(route)
         self.selected = best
-        self._by_length: dict[int, dict[IPv4Network, list[Route]]] = {}
+        # Longest-prefix match on integers: {prefix length: {network as int: routes}}.
+        self._by_length: dict[int, dict[int, list[Route]]] = {}
         for prefix, routes_ in best.items():
-            self._by_length.setdefault(prefix.prefixlen, {})[prefix] = routes_
-        self._lengths = sorted(self._by_length, reverse=True)
+            self._by_length.setdefault(prefix.prefixlen, {})[int(prefix.network_address)] = routes_
+        self._lengths = [(length, _MASKS[length], self._by_length[length])
+                         for length in sorted(self._by_length, reverse=True)]
 
     def lookup(self, addr: IPv4Address, accept: Optional[Callable[[Route], bool]] = None) -> list[Route]:
         """Longest-prefix match among selected routes (optionally only those ``accept`` allows)."""
-        for length in self._lengths:
-            net = IPv4Network((int(addr) & (0xFFFFFFFF << (32 - length)) & 0xFFFFFFFF, length))
-            routes = self._by_length[length].get(net)
+        value = int(addr)
+        for _length, mask, table in self._lengths:
+            routes = table.get(value & mask)
             if routes:
                 if accept is None:
                     return routes
