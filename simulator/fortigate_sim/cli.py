@@ -140,9 +140,10 @@ def cmd_status(args) -> int:
         print(json.dumps(state | {"admin_key": "***"}, indent=1))
         return 0
     print(f"lab {state['lab']} (pid {state['pid']}), CA {state['ca_path']}")
-    print(f"{'device':<20} {'version':<9} {'https':>6} {'http':>6}")
+    print(f"{'device':<20} {'version':<9} {'https':>6} {'http':>6} {'ssh':>6}")
     for name, info in state["devices"].items():
-        print(f"{name:<20} {info['version']:<9} {info['https_port']:>6} {info['http_port'] or '-':>6}")
+        print(f"{name:<20} {info['version']:<9} {info['https_port']:>6} {info['http_port'] or '-':>6}"
+              f" {info.get('ssh_port') or '-':>6}")
     return 0
 
 

@@ -50,6 +50,7 @@ class Device:
         self.log = RequestLog(self.dir / "requests.jsonl" if self.dir else None)
         self.https_port: Optional[int] = None
         self.http_port: Optional[int] = None
+        self.ssh_port: Optional[int] = None
 
     # ---- configuration lifecycle -----------------------------------------------------------
     @property

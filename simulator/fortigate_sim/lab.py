@@ -7,6 +7,7 @@ Workdir layout (everything a lab owns; nothing is written elsewhere)::
     ca/ca.pem ca.key   the lab CA (kept across restarts)
     state.json         pid, admin port/key and device ports of the running lab (0600)
     inventory.yml      Ansible inventory, one host per device (0600: it holds credentials)
+    ssh/               the lab's SSH host key and a known_hosts file for the current ports
     sim.log            the daemon's own log
     <device>/config.json  requests.jsonl  tls/server.pem  tls/server.key
 """
@@ -31,9 +32,10 @@ from typing import Any, Optional
 import yaml
 from aiohttp import web
 
-from . import cli_lang
+from . import cli_lang, ssh_server
 from .behaviour import Behaviour
 from .certs import LabCA
+from .commands import run_operational_command
 from .device import Device, DeviceSpec
 from .enc import SecretBox
 from .faults import FaultRegistry, FaultRule
@@ -188,6 +190,7 @@ class LabRuntime:
         self.model = LabModel(self.devices, self.clock)
         self.admin_key = secrets.token_urlsafe(24)
         self._runners: list[web.AppRunner] = []
+        self._ssh_servers: list[ssh_server.DeviceSshServer] = []
         self._stop = asyncio.Event()
         self.admin_port: Optional[int] = None
 
@@ -203,6 +206,7 @@ class LabRuntime:
             device.https_port = await _serve(runner, tls)
             if device.spec.http:
                 device.http_port = await _serve(runner, None)
+        await self._start_ssh()
         self.model.refresh()  # tunnels negotiate from lab start, not from the first query
         admin = web.AppRunner(self._admin_app(), access_log=None, handle_signals=False)
         await admin.setup()
@@ -219,7 +223,16 @@ class LabRuntime:
         await self._stop.wait()
         await self.close()
 
+    async def _start_ssh(self) -> None:
+        """One SSH CLI per device, all with the lab's host key; known_hosts for OpenSSH users."""
+        ssh_dir = self.workdir / "ssh"
+        host_key = ssh_server.load_host_key(ssh_dir)
+        self._ssh_servers = await ssh_server.start_servers(self, host_key, run_operational_command)
+        lines = [ssh_server.known_hosts_line(d.ssh_port, host_key) for d in self.devices.values()]
+        atomic_write(ssh_dir / "known_hosts", "".join(lines))
+
     async def close(self) -> None:
+        await ssh_server.close_servers(self._ssh_servers)
         for runner in reversed(self._runners):
             await runner.cleanup()
         for device in self.devices.values():
@@ -236,7 +249,7 @@ class LabRuntime:
             "admin_port": self.admin_port,
             "admin_key": self.admin_key,
             "ca_path": str(self.ca.cert_path),
-            "devices": {name: {"https_port": d.https_port, "http_port": d.http_port,
+            "devices": {name: {"https_port": d.https_port, "http_port": d.http_port, "ssh_port": d.ssh_port,
                                "hostname": d.spec.hostname, "version": d.spec.version.plain}
                         for name, d in self.devices.items()},
         }
@@ -260,6 +273,11 @@ class LabRuntime:
                 "ansible_user": spec.admin_user,
                 "ansible_password": spec.admin_password,
                 "fortios_access_token": spec.api_token,
+                # network_cli over the device's SSH CLI: a play sets ansible_connection:
+                # ansible.netcommon.network_cli and ansible_port: "{{ fortigate_sim_ssh_port }}".
+                "fortigate_sim_ssh_port": device.ssh_port,
+                "ansible_network_cli_ssh_type": "paramiko",
+                "ansible_host_key_checking": False,  # the key is per workdir; see ssh/known_hosts
                 "fortigate_sim_hostname": spec.hostname,
                 "fortigate_sim_serial": spec.serial,
                 "fortigate_sim_version": spec.version.plain,

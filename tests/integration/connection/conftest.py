@@ -64,9 +64,9 @@ class Shell:
     def run(self, line: str) -> tuple[str, str]:
         """(output without the echo, prompt) of one command line."""
         raw = self.send(line + "\r").replace("\r\n", "\n")
-        echo, _, rest = raw.partition("\n")
+        echo, rest = raw.split("\n", 1) if "\n" in raw else (raw, "")
         assert echo == line, raw
-        output, _, prompt = rest.rpartition("\n")
+        output, prompt = rest.rsplit("\n", 1) if "\n" in rest else ("", rest)
         return (output + "\n" if output else ""), prompt
 
     def close(self) -> None:
