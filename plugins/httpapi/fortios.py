@@ -30,7 +30,7 @@ description:
     O(ignore:ansible_network_os) fits both connection types.
 version_added: 0.1.0
 author:
-  - overlay.fortigate maintainers
+  - overlay.fortigate maintainers (@overlay-fortigate)
 options:
   retries:
     description:

@@ -17,6 +17,7 @@ values that plain ``show`` leaves out, hence ``show full-configuration``).
 
 from __future__ import annotations
 
+import ast
 import ipaddress
 import re
 import shlex
@@ -25,6 +26,16 @@ from typing import Iterable, Optional, Union
 # "HOST # ", "HOST (context) # "; the context is a config path word, an edited key or a VDOM.
 PROMPT_RE = re.compile(r"^(?P<host>[^\s()#]+)(?: \((?P<context>[^)\r\n]*)\))? # ?$")
 SCOPE_PATHS = (("vdom",), ("global",))
+# Lines with which FortiOS refuses a command (the terminal plugin's terminal_stderr_re).
+ERROR_PATTERNS = (
+    r"Command fail\. Return code -?\d+",
+    r"command parse error before",
+    r"value parse error before",
+    r"Unknown action \d+",
+    r"node_check_object fail",
+    r"entry not found in datasource",
+)
+_ERROR_RE = re.compile("|".join(ERROR_PATTERNS))
 
 
 def prompt_context(prompt: Union[str, bytes, None]) -> Optional[str]:
@@ -167,7 +178,7 @@ def predict_changes(lines: list[str], running_full: str, running: str = "") -> l
         if verb in ("next", "end"):
             inside_edit = bool(openers) and entries[openers[-1]][1][0] == "edit"
             closes = 2 if verb == "end" and inside_edit else 1
-            for _ in range(closes):
+            for dummy in range(closes):
                 if openers:
                     opener = openers.pop()
                     keep[index] = keep[index] or keep[opener]
@@ -178,3 +189,24 @@ def predict_changes(lines: list[str], running_full: str, running: str = "") -> l
         if verb in ("config", "edit"):
             openers.append(index)
     return [line for line, kept in zip(lines, keep) if kept]
+
+
+def device_error(message: object, command: Optional[str] = None) -> Optional[str]:
+    """FortiOS's error lines from a network_cli failure, or None if it is not a device error.
+
+    network_cli raises with the raw output window, often as the repr of bytes
+    (``b'set ip x\\r\\nvalue parse error ...\\r\\nHOST (x) # '``); the command echo and the
+    prompt are dropped, the device's own lines kept.
+    """
+    text = str(message)
+    if text.startswith(("b'", 'b"')):
+        try:
+            text = ast.literal_eval(text).decode("utf-8", "replace")
+        except (ValueError, SyntaxError, AttributeError):
+            pass
+    if not _ERROR_RE.search(text):
+        return None
+    echo = (command or "").strip()
+    lines = [line.strip() for line in text.replace("\r", "").splitlines()]
+    kept = [line for line in lines if line and line != echo and prompt_context(line) is None]
+    return "\n".join(kept)

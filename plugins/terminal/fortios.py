@@ -11,7 +11,7 @@ short_description: Terminal plugin for FortiOS (FortiGate) SSH CLI sessions
 description:
   - Prompt and error patterns and session set-up for C(ansible.netcommon.network_cli) connections to
     FortiGate devices with O(ignore:ansible_network_os=overlay.fortigate.fortios).
-  - Prompts C(HOST # ), C(HOST (context) # ) inside C(config)/C(edit) and VDOM contexts.
+  - "Prompts: C(HOST #) at the top, C(HOST (context) #) inside C(config)/C(edit) and VDOM contexts."
   - FortiOS error lines (C(Command fail. Return code N), C(command parse error before ...),
     C(value parse error before ...), C(Unknown action 0), C(node_check_object fail!),
     C(entry not found in datasource)) fail the command.
@@ -20,23 +20,17 @@ description:
     previous C(output more) is restored, since the console setting is device-wide.
 version_added: 0.1.0
 author:
-  - overlay.fortigate maintainers
+  - overlay.fortigate maintainers (@overlay-fortigate)
 """
 
 import re
 
 from ansible.errors import AnsibleConnectionFailure
+from ansible.module_utils.common.text.converters import to_bytes
 
 from ansible_collections.ansible.netcommon.plugins.plugin_utils.terminal_base import TerminalBase
 
-ERROR_LINES = (
-    rb"Command fail\. Return code -?\d+",
-    rb"command parse error before",
-    rb"value parse error before",
-    rb"Unknown action \d+",
-    rb"node_check_object fail",
-    rb"entry not found in datasource",
-)
+from ansible_collections.overlay.fortigate.plugins.plugin_utils.fortios_cli import ERROR_PATTERNS
 
 
 class TerminalModule(TerminalBase):
@@ -45,7 +39,7 @@ class TerminalModule(TerminalBase):
         re.compile(rb"[\r\n]?[^\s()#]+(?: \([^)\r\n]*\))? # ?$"),
     ]
 
-    terminal_stderr_re = [re.compile(pattern, re.MULTILINE) for pattern in ERROR_LINES]
+    terminal_stderr_re = [re.compile(pattern.encode()) for pattern in ERROR_PATTERNS]
 
     def __init__(self, *args, **kwargs):
         super(TerminalModule, self).__init__(*args, **kwargs)
@@ -55,9 +49,10 @@ class TerminalModule(TerminalBase):
     def on_open_shell(self):
         """Turn paging off, like netmiko: a ``--More--`` would stall every long output."""
         try:
-            status = self._exec_cli_command(b"get system status | grep Virtual")
+            status = self._run(b"get system status | grep Virtual")
             # "Virtual domain configuration: disable" without VDOMs; multiple/split-vdom/enable with.
-            self._vdom_mode = b"disable" not in status and b"Virtual" in status
+            match = re.search(rb"Virtual domain configuration: (\S+)", status)
+            self._vdom_mode = bool(match) and match.group(1) != b"disable"
             output = self._console_output()
             if output != b"standard":
                 self._set_console_output(b"standard")
@@ -80,10 +75,14 @@ class TerminalModule(TerminalBase):
         return commands
 
     def _console_output(self):
-        lines = [self._exec_cli_command(command) for command in self._in_scope([b"get system console"])]
+        lines = [self._run(command) for command in self._in_scope([b"get system console"])]
         match = re.search(rb"^output\s*:\s*(\S+)", b"\n".join(lines), re.MULTILINE)
         return match.group(1) if match else None
 
     def _set_console_output(self, mode):
         for command in self._in_scope([b"config system console", b"set output " + mode, b"end"]):
-            self._exec_cli_command(command)
+            self._run(command)
+
+    def _run(self, command):
+        """A command's output as bytes (network_cli may hand back text)."""
+        return to_bytes(self._exec_cli_command(command), errors="surrogate_or_strict")
