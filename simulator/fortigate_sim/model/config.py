@@ -238,9 +238,15 @@ def _interfaces(store) -> dict:
     return result
 
 
+# Phase1 attributes that never reach the peer: changing them does not renegotiate the tunnel (the
+# PSK is compared as plaintext instead of its ENC form, which changes on every write).
+_LOCAL_PHASE1 = frozenset({"psksecret", "psksecret-remote", "comments", "distance", "priority", "add-route",
+                           "npu-offload", "wizard-type"})
+
+
 def _phase1(store, vdom: str, name: str, obj: dict) -> Phase1:
     psk = store.reveal(obj.get("psksecret", "")) if obj.get("psksecret") else ""
-    visible = {k: v for k, v in obj.items() if k not in ("psksecret", "psksecret-remote", "comments")}
+    visible = {k: v for k, v in obj.items() if k not in _LOCAL_PHASE1}
     visible["psk-digest"] = hashlib.sha256(psk.encode()).hexdigest()
     is_v2 = obj.get("ike-version") == "2"
     return Phase1(

@@ -166,7 +166,9 @@ class LabModel:
                 else:
                     self._rematch_children(link, now)
                 continue
-            if key not in desired or stale:
+            moved = key in desired and (desired[key].a_addr, desired[key].b_addr) != \
+                (link.a.local_addr, link.b.local_addr)
+            if key not in desired or stale or moved:
                 self._teardown(link)
                 if key in desired and stale:
                     self._hints[key] = "a" if stale[0] is link.a else "b"
@@ -408,7 +410,7 @@ class LabModel:
         """/32s of learned overlay addresses, and add-route routes of dial-up instances."""
         routes = []
         for side, link in self.sides_at(node):
-            p1 = side.phase1
+            p1 = self.phase1(node, side.parent) or side.phase1  # distance/add-route apply at once
             if side.learned is not None:
                 routes.append(Route(prefix=IPv4Network(f"{side.learned}/32"), kind="static", distance=p1.distance,
                                     priority=p1.priority, interface=side.name, tunnel=True,

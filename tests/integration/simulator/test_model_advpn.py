@@ -89,3 +89,38 @@ def test_idle_shortcut_goes_away_after_idle_timeout(advpn):
     # Back through the hub; BGP to the hub stays up (its traffic keeps the hub tunnels in use).
     assert "(recursive via H1_ISP1 tunnel 203.0.113.1)" in advpn.cli("SPOKE1", "get router info routing-table all")
     assert neighbor_line(advpn.cli("SPOKE1", "get router info bgp summary"), HUB_LO)[-1].isdigit()
+
+
+NEIGHBOR = "/api/v2/cmdb/router/bgp/neighbor/10.200.1.253"
+
+
+@pytest.mark.parametrize("change, why", [
+    ({"update-source": ""}, "sourced from the unnumbered tunnel, not the loopback"),
+    ({"remote-as": "65002"}, "remote-as does not match the hub's AS"),
+])
+def test_bgp_stays_down_when_the_spoke_neighbor_is_wrong(advpn, change, why):
+    original = {key: advpn.get("SPOKE2", NEIGHBOR).json["results"][0][key] for key in change}
+    advpn.put("SPOKE2", NEIGHBOR, change)
+    try:
+        state = advpn.get("SPOKE2", "/api/v2/monitor/router/bgp/neighbors").json["results"][0]["state"]
+        assert state == "Active", why
+        assert neighbor_line(advpn.cli("SPOKE2", "get router info bgp summary"), HUB_LO)[-2:] == ["never", "Active"]
+        hub = advpn.get("HUB", "/api/v2/monitor/router/bgp/neighbors").json["results"]
+        assert [n["neighbor_ip"] for n in hub] == ["10.200.1.1"]
+        assert "10.0.2.0/24" not in advpn.cli("SPOKE1", "get router info routing-table all")
+    finally:
+        advpn.put("SPOKE2", NEIGHBOR, original)
+    assert advpn.get("SPOKE2", "/api/v2/monitor/router/bgp/neighbors").json["results"][0]["state"] == "Established"
+
+
+def test_without_exchange_ip_addr4_the_hub_cannot_reach_the_spoke_loopback(advpn):
+    """Reference §5.1 "one side only": the spoke still learns the hub loopback, but the hub has no
+    route back to the spoke's loopback, so BGP on loopback stays down."""
+    advpn.put("SPOKE2", "/api/v2/cmdb/vpn.ipsec/phase1-interface/H1_ISP1", {"exchange-ip-addr4": "0.0.0.0"})
+    try:
+        assert "S       10.200.1.253/32 [15/0] via H1_ISP1" in advpn.cli("SPOKE2", "get router info routing-table all")
+        assert "10.200.1.2/32" not in advpn.cli("HUB", "get router info routing-table all")
+        assert advpn.get("SPOKE2", "/api/v2/monitor/router/bgp/neighbors").json["results"][0]["state"] == "Active"
+    finally:
+        advpn.put("SPOKE2", "/api/v2/cmdb/vpn.ipsec/phase1-interface/H1_ISP1", {"exchange-ip-addr4": "10.200.1.2"})
+    assert advpn.get("SPOKE2", "/api/v2/monitor/router/bgp/neighbors").json["results"][0]["state"] == "Established"
