@@ -176,3 +176,20 @@ def test_clock_drives_created_and_rekey(kb):
     sa = gw["ike_sas"][0]
     assert sa["status_raw"] == "established 1000-1000s ago = 0ms"
     assert sa["lifetime"] == 86400 and 86400 - 1000 - 330 <= sa["rekey"] <= 86400 - 1000 - 240
+
+
+def test_phase1_without_auto_negotiate_waits_for_tunnel_up(kb):
+    for device, name in NAMES.items():
+        kb.put(device, f"{P1}/{name}", {"auto-negotiate": "disable"})
+    try:
+        gw = parse(kb.cli("FGT_1", "diagnose vpn ike gateway list")).gateways[0]
+        assert gw["ike_sa"]["created_total"] == 0 and gw["ike_sas"] == []
+        assert kb.get("FGT2", "/api/v2/monitor/vpn/ipsec").json["results"][0]["proxyid"][0]["status"] == "down"
+        resp = kb.request("FGT2", "POST", "/api/v2/monitor/vpn/ipsec/tunnel_up", {"p1name": "SiteB-to-SiteA"})
+        assert resp.status == 200
+        gw = parse(kb.cli("FGT_1", "diagnose vpn ike gateway list")).gateways[0]
+        assert gw["ike_sa"]["established_current"] == 1 and gw["ike_sas"][0]["direction"] == "responder"
+        assert selectors(kb, "FGT_1") == "1/1"
+    finally:
+        for device, name in NAMES.items():
+            kb.put(device, f"{P1}/{name}", {"auto-negotiate": "enable"})
