@@ -255,7 +255,7 @@ class LabModel:
         proposal, _ = ike.negotiate(init.phase1, resp.phase1, init.local_addr, resp.local_addr)
         link = IkeLink(key=key, kind=kind, a=a_side, b=b_side, initiator=initiator, proposal=proposal or "",
                        started_at=now, established_at=now)
-        for side, peer in ((a_side, b_side), (b_side, a_side)):
+        for side in (a_side, b_side):
             side.sent = self._sent_address(side.node, side.phase1)
         a_side.learned, b_side.learned = b_side.sent, a_side.sent
         for side in (a_side, b_side):
