@@ -222,6 +222,18 @@ def cmd_exec(args) -> int:
     return 0
 
 
+def cmd_model(args) -> int:
+    """Explain the lab's tunnel model: tunnels, learned addresses, why a peer or BGP is missing."""
+    from .model.report import text
+    state = _state(Path(args.workdir).resolve())
+    if not state:
+        print("no lab running", file=sys.stderr)
+        return 1
+    answer = _admin(state, "GET", "/model")
+    print(json.dumps(answer, indent=1) if args.json else text(answer), end="\n" if args.json else "")
+    return 0
+
+
 def cmd_run(args) -> int:
     import asyncio
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -271,6 +283,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--advance", type=float, metavar="SECONDS", help="move simulated time forward")
     p.add_argument("--speed", type=float, help="simulated seconds per real second (0 freezes)")
     p.set_defaults(func=cmd_clock)
+    p = with_workdir(sub.add_parser("model", help="explain tunnels, learned addresses and BGP of the lab"))
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_model)
     p = with_workdir(sub.add_parser("exec", help="run an operational command on a device"))
     p.add_argument("--device", required=True)
     p.add_argument("--vdom")

@@ -207,7 +207,10 @@ class LabRuntime:
             if device.spec.http:
                 device.http_port = await _serve(runner, None)
         await self._start_ssh()
-        self.model.refresh()  # tunnels negotiate from lab start, not from the first query
+        try:
+            self.model.refresh()  # tunnels negotiate from lab start, not from the first query
+        except Exception:  # noqa: BLE001 - a model bug must not keep the REST/SSH lab from starting
+            log.exception("tunnel model failed at start-up; views will retry")
         admin = web.AppRunner(self._admin_app(), access_log=None, handle_signals=False)
         await admin.setup()
         self._runners.append(admin)

@@ -20,6 +20,7 @@ import yaml
 from aiohttp import web
 
 from .commands import run_operational_command
+from .model import report
 
 
 def clock_settings(lab_file: Path) -> dict:
@@ -61,6 +62,10 @@ def add_routes(app: web.Application, runtime: Any) -> None:
         vdom = str(body.get("vdom") or runtime.devices[name].spec.vdoms[0])
         return web.json_response({"output": run_operational_command(runtime, name, vdom, command)})
 
+    async def get_model(_request):
+        return web.json_response(report.describe(runtime.model))
+
     app.router.add_get("/clock", get_clock)
+    app.router.add_get("/model", get_model)
     app.router.add_post("/clock", post_clock)
     app.router.add_post("/devices/{name}/command", post_command)

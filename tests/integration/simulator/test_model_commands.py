@@ -67,3 +67,6 @@ def test_cli_clock_and_exec_subcommands(kb):
     moved = sim("clock", "--workdir", str(kb.workdir), "--advance", "60")
     assert "speed 0x" in moved.stdout and kb.admin("GET", "/clock")["now"] == pytest.approx(before + 60)
     assert sim("exec", "--workdir", str(kb.workdir), "--device", "FGT2", "nonsense", check=False).returncode == 1
+    explained = sim("model", "--workdir", str(kb.workdir)).stdout
+    assert "static   FGT_1/root SiteA-to-SiteB <-> FGT2/root SiteB-to-SiteA (aes128-sha256" in explained
+    assert kb.admin("GET", "/model")["phase1_without_peer"] == []
