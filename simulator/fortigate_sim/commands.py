@@ -43,6 +43,8 @@ from .outputs.tunnel import tunnel_list, tunnel_summary
 
 log = logging.getLogger(__name__)
 
+MAX_PINGS = 1000  # one command must not tie up the lab's event loop (FortiOS allows 2^31-1)
+
 PARSE_ERROR = "command parse error before '{}'\nCommand fail. Return code -61\n"
 
 # Keyword tree: each level lists the real FortiOS sibling keywords (so that abbreviations are
@@ -289,7 +291,7 @@ def _ping(ctx: _Context, args) -> Optional[str]:
             return PARSE_ERROR.format(word)
     if target is None:
         return "Command fail. Return code -61\n"
-    report = ctx.model.ping(ctx.node, target, source, count)
+    report = ctx.model.ping(ctx.node, target, source, min(count, MAX_PINGS))
     return ping_text(report)
 
 
