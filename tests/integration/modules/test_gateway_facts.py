@@ -1,0 +1,14 @@
+"""ike_gateway_facts over SSH on a device with VDOMs."""
+
+
+def test_facts_per_vdom_and_equal_to_the_filter(module_lab):
+    report, proc = module_lab.playbook("facts_vdom.yml")
+    assert proc.returncode == 0, proc.stdout[-3000:]
+    blue = module_lab.result(report, "Facts in VDOM blue", "VDOM_A")["ansible_facts"]
+    root = module_lab.result(report, "Facts in VDOM root", "VDOM_A")["ansible_facts"]
+    assert [(g["vdom"], g["name"]) for g in blue["fortios_ike_gateways"]] == [("blue", "blue-to-site")]
+    assert blue["fortios_ike_gateways"][0]["remote_addr"] == "10.47.2.86"
+    assert blue["fortios_ike_summary"]["gateways"] == 1
+    assert all(g["vdom"] == "root" for g in root["fortios_ike_gateways"])
+    assert "blue-to-site" not in root["fortios_ike_summary"]["tunnels"]
+    assert not module_lab.result(report, "Facts module and filter agree on the same device output", "VDOM_A").get("failed")
