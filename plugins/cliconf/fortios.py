@@ -67,6 +67,7 @@ from ansible.module_utils.common.text.converters import to_text
 from ansible_collections.ansible.netcommon.plugins.plugin_utils.cliconf_base import CliconfBase
 
 from ansible_collections.overlay.fortigate.plugins.plugin_utils.fortios_cli import (
+    MAX_CONTEXT_DEPTH,
     candidate_lines,
     device_error,
     predict_changes,
@@ -75,9 +76,6 @@ from ansible_collections.overlay.fortigate.plugins.plugin_utils.fortios_cli impo
 )
 from ansible_collections.overlay.fortigate.plugins.plugin_utils.redact import redact
 
-# Leaving nested contexts never needs more than this many `end`/`abort` lines
-# (config vdom > edit X > config table > edit key > config child > edit key).
-MAX_CONTEXT_DEPTH = 8
 STATUS_FIELDS = {
     "Version": "network_os_version",
     "Serial-Number": "network_os_serial",
@@ -94,6 +92,7 @@ class Cliconf(CliconfBase):
     # ---- device information ------------------------------------------------------------------
     def get_device_info(self):
         if self._device_info is None:
+            self._leave_contexts(discard=True)
             status = to_text(self.send_command("get system status"), errors="surrogate_or_strict")
             info = {"network_os": "overlay.fortigate.fortios"}
             for line in status.splitlines():
@@ -152,6 +151,7 @@ class Cliconf(CliconfBase):
         if format not in (None, "text"):
             raise ValueError("'format' value %s is not supported by get_config" % format)
         flags = [flags] if isinstance(flags, str) else list(flags or [])
+        self._leave_contexts(discard=True)  # inside a context `show` would show only that context
         return self.send_command(" ".join(["show"] + flags))
 
     def run_commands(self, commands=None, check_rc=True):

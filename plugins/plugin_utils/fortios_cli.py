@@ -26,6 +26,9 @@ from typing import Iterable, Optional, Union
 # "HOST # ", "HOST (context) # "; the context is a config path word, an edited key or a VDOM.
 PROMPT_RE = re.compile(r"^(?P<host>[^\s()#]+)(?: \((?P<context>[^)\r\n]*)\))? # ?$")
 SCOPE_PATHS = (("vdom",), ("global",))
+# Leaving nested contexts never needs more than this many `end`/`abort` lines
+# (config vdom > edit X > config table > edit key > config child > edit key).
+MAX_CONTEXT_DEPTH = 8
 # Lines with which FortiOS refuses a command (the terminal plugin's terminal_stderr_re).
 ERROR_PATTERNS = (
     r"Command fail\. Return code -?\d+",

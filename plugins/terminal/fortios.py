@@ -30,7 +30,11 @@ from ansible.module_utils.common.text.converters import to_bytes
 
 from ansible_collections.ansible.netcommon.plugins.plugin_utils.terminal_base import TerminalBase
 
-from ansible_collections.overlay.fortigate.plugins.plugin_utils.fortios_cli import ERROR_PATTERNS
+from ansible_collections.overlay.fortigate.plugins.plugin_utils.fortios_cli import (
+    ERROR_PATTERNS,
+    MAX_CONTEXT_DEPTH,
+    prompt_context,
+)
 
 
 class TerminalModule(TerminalBase):
@@ -65,6 +69,10 @@ class TerminalModule(TerminalBase):
         if not self._restore_output:
             return
         try:
+            for dummy in range(MAX_CONTEXT_DEPTH):  # a task may have left the session inside config
+                if not prompt_context(self._get_prompt()):
+                    break
+                self._run(b"abort")
             self._set_console_output(self._restore_output)
         except AnsibleConnectionFailure:
             pass  # the session is going away; nothing useful to report

@@ -12,8 +12,8 @@ def _console_output(shell) -> str:
     return shell(DEVICE).run("get system console | grep output")[0].split(":")[1].strip()
 
 
-def test_cli_command(connection_lab, shell):
-    report, proc = connection_lab.playbook("cli_commands.yml", cli=True)
+def test_cli_command(connection_lab, shell, tmp_path):
+    report, proc = connection_lab.playbook("cli_commands.yml", cli=True, extra_vars={"backup_dir": str(tmp_path)})
     assert proc.returncode == 0, proc.stdout[-3000:]
 
     def result(task):
@@ -34,6 +34,9 @@ def test_cli_command(connection_lab, shell):
     assert unknown["failed"]
     assert unknown["msg"] == "command parse error before 'nothing-here'\nCommand fail. Return code -61"
     assert result("The session still works after the error")["stdout"] == "output              : standard"
+    # get_config leaves a context first: the backup is the whole configuration, with defaults
+    backup = (tmp_path / "FGT_CLI-full.cfg").read_text()
+    assert backup.startswith("config system global") and "set mtu 1500" in backup
     # the terminal plugin put the device-wide console setting back when the connection closed
     assert _console_output(shell) == "more"
 
