@@ -41,21 +41,14 @@ def is_secret(attribute):
 
 def _address(value):
     """Canonical ``a.b.c.d m.m.m.m`` for IPv4 address/prefix forms; None when not one."""
-    prefix = _IPV4_PREFIX.match(value)
-    if prefix:
-        try:
-            network = ipaddress.IPv4Interface("%s/%s" % prefix.groups())
-        except ValueError:
-            return None
-        return "%s %s" % (network.ip, network.netmask)
-    masked = _IPV4_MASK.match(value)
-    if masked:
-        try:
-            network = ipaddress.IPv4Interface("%s/%s" % masked.groups())
-        except ValueError:
-            return None
-        return "%s %s" % (network.ip, network.netmask)
-    return None
+    match = _IPV4_PREFIX.match(value) or _IPV4_MASK.match(value)
+    if match is None:
+        return None
+    try:
+        network = ipaddress.IPv4Interface("%s/%s" % match.groups())
+    except ValueError:
+        return None
+    return "%s %s" % (network.ip, network.netmask)
 
 
 def normalise(attribute, value):

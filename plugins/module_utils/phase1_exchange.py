@@ -31,24 +31,19 @@ def wanted_attributes(params):
     attributes = {}
     if params.get("exchange_interface_ip") is not None:
         attributes["exchange-interface-ip"] = "enable" if params["exchange_interface_ip"] else "disable"
-    addr4 = params.get("exchange_ip_addr4")
-    if addr4 is not None:
-        addr4 = addr4.strip()
-        if addr4 and not is_ipv4(addr4):
+    for family, is_address, example, unset in ((4, is_ipv4, "10.200.1.1", UNSET_ADDR4),
+                                               (6, is_ipv6, "2001:db8::1", UNSET_ADDR6)):
+        option = "exchange_ip_addr%d" % family
+        value = params.get(option)
+        if value is None:
+            continue
+        value = value.strip()
+        if value and not is_address(value):
             raise ReconcileError(
-                "exchange_ip_addr4: %r is not an IPv4 address; give an address such as 10.200.1.1, "
-                "or an empty string to stop sending one" % addr4
+                "%s: %r is not an IPv%d address; give an address such as %s, or an empty string to stop "
+                "sending one" % (option, value, family, example)
             )
-        attributes["exchange-ip-addr4"] = addr4 or UNSET_ADDR4
-    addr6 = params.get("exchange_ip_addr6")
-    if addr6 is not None:
-        addr6 = addr6.strip()
-        if addr6 and not is_ipv6(addr6):
-            raise ReconcileError(
-                "exchange_ip_addr6: %r is not an IPv6 address; give an address such as 2001:db8::1, "
-                "or an empty string to stop sending one" % addr6
-            )
-        attributes["exchange-ip-addr6"] = addr6 or UNSET_ADDR6
+        attributes["exchange-ip-addr%d" % family] = value or unset
     if not attributes:
         raise ReconcileError(
             "nothing to manage: give at least one of exchange_interface_ip, exchange_ip_addr4, exchange_ip_addr6"

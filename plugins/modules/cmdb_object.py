@@ -199,25 +199,25 @@ from ansible_collections.overlay.fortigate.plugins.module_utils.cmdb_object impo
 from ansible_collections.overlay.fortigate.plugins.module_utils.fortios_module import COMMON_ARGUMENTS, run
 
 
-def main():
-    argument_spec = dict(
-        path=dict(type="str"),
+def object_options(path_required):
+    """Options of one object: at the top level, and for each entry of ``objects``."""
+    return dict(
+        path=dict(type="str", required=path_required),
         mkey=dict(type="raw", no_log=False),
         mkey_attribute=dict(type="str", no_log=False),
         config=dict(type="dict"),
         secrets=dict(type="dict", no_log=True),
         state=dict(type="str", choices=["present", "absent"], default="present"),
-        objects=dict(type="list", elements="dict", options=dict(
-            path=dict(type="str", required=True),
-            mkey=dict(type="raw", no_log=False),
-            mkey_attribute=dict(type="str", no_log=False),
-            config=dict(type="dict"),
-            secrets=dict(type="dict", no_log=True),
-            state=dict(type="str", choices=["present", "absent"], default="present"),
-        )),
+    )
+
+
+def main():
+    argument_spec = dict(
+        objects=dict(type="list", elements="dict", options=object_options(path_required=True)),
         update_secrets=dict(type="str", choices=["on_create", "always"], default="on_create", no_log=False),
         **COMMON_ARGUMENTS,
     )
+    argument_spec.update(object_options(path_required=False))
     module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True,
                            required_one_of=[["path", "objects"]], mutually_exclusive=[["path", "objects"]])
     run(module, lambda client: reconcile(client, module.params, module.check_mode))

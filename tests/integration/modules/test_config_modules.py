@@ -9,22 +9,10 @@ import re
 SITE_A = {"target": "SITE_A", "tunnel": "SiteA-to-SiteB"}
 
 
-def only(report, task, host):
-    return report and _lookup(report, task, host)
-
-
-def _lookup(report, task, host):
-    for play in report["plays"]:
-        for entry in play["tasks"]:
-            if entry["task"]["name"] == task and host in entry["hosts"]:
-                return entry["hosts"][host]
-    raise KeyError((task, host))
-
-
 def test_first_run_changes_second_writes_nothing_check_predicts(module_lab):
     mark = module_lab.mark("SITE_A")
     report, proc = module_lab.playbook("exchange.yml", "--diff", extra_vars=dict(SITE_A, interface_ip=True))
-    first = only(report, "Exchange", "SITE_A")
+    first = module_lab.result(report, "Exchange", "SITE_A")
     assert proc.returncode == 0 and first["changed"], proc.stdout
     assert first["diff"] == {"before": {"exchange-interface-ip": "disable"}, "after": {"exchange-interface-ip": "enable"}}
     writes = module_lab.writes_since("SITE_A", mark)
@@ -32,13 +20,13 @@ def test_first_run_changes_second_writes_nothing_check_predicts(module_lab):
 
     mark = module_lab.mark("SITE_A")
     report, _proc = module_lab.playbook("exchange.yml", extra_vars=dict(SITE_A, interface_ip=True))
-    assert only(report, "Exchange", "SITE_A")["changed"] is False
+    assert module_lab.result(report, "Exchange", "SITE_A")["changed"] is False
     assert module_lab.writes_since("SITE_A", mark) == []
     assert report["stats"]["SITE_A"]["changed"] == 0
 
     mark = module_lab.mark("SITE_A")
     report, _proc = module_lab.playbook("exchange.yml", "--check", "--diff", extra_vars=dict(SITE_A, interface_ip=False))
-    predicted = only(report, "Exchange", "SITE_A")
+    predicted = module_lab.result(report, "Exchange", "SITE_A")
     assert predicted["changed"] and predicted["exchange_interface_ip"] is False
     assert predicted["diff"]["after"] == {"exchange-interface-ip": "disable"}
     assert module_lab.writes_since("SITE_A", mark) == []
@@ -48,7 +36,7 @@ def test_first_run_changes_second_writes_nothing_check_predicts(module_lab):
 def test_release_that_accepts_addr4_alone(module_lab):
     report, proc = module_lab.playbook(
         "exchange.yml", extra_vars=dict(SITE_A, interface_ip=False, addr4="10.200.9.9"))
-    result = only(report, "Exchange", "SITE_A")
+    result = module_lab.result(report, "Exchange", "SITE_A")
     assert proc.returncode == 0, proc.stdout
     assert (result["exchange_interface_ip"], result["exchange_ip_addr4"]) == (False, "10.200.9.9")
     assert not result.get("warnings")
@@ -58,7 +46,7 @@ def test_gated_release_enables_interface_ip_first(module_lab):
     hub = {"target": "HUB_OLD", "tunnel": "to-dc"}
     mark = module_lab.mark("HUB_OLD")
     report, proc = module_lab.playbook("exchange.yml", extra_vars=dict(hub, addr4="10.200.99.1"))
-    result = only(report, "Exchange", "HUB_OLD")
+    result = module_lab.result(report, "Exchange", "HUB_OLD")
     assert proc.returncode == 0, proc.stdout
     assert (result["exchange_interface_ip"], result["exchange_ip_addr4"]) == (True, "10.200.99.1")
     assert any("enabled exchange-interface-ip first" in w for w in result["warnings"])
@@ -68,7 +56,7 @@ def test_gated_release_enables_interface_ip_first(module_lab):
     mark = module_lab.mark("HUB_OLD")
     report, proc = module_lab.playbook(
         "exchange.yml", extra_vars=dict(hub, interface_ip=False, addr4="10.200.99.2", allow_failure=True))
-    refused = only(report, "Exchange", "HUB_OLD")
+    refused = module_lab.result(report, "Exchange", "HUB_OLD")
     assert refused["failed"] and "set exchange_interface_ip: true" in refused["msg"]
     # Disabling came first and was accepted; the refused address made the module undo it.
     assert "Earlier steps were undone, the tunnel is as before" in refused["msg"]
@@ -79,7 +67,7 @@ def test_gated_release_enables_interface_ip_first(module_lab):
 def test_wrong_input_refused_before_any_write(module_lab):
     marks = {device: module_lab.mark(device) for device in ("SITE_A", "HUB_OLD")}
     report, _proc = module_lab.playbook("refusals.yml")
-    messages = {task: only(report, task, host)["msg"] for task, host in [
+    messages = {task: module_lab.result(report, task, host)["msg"] for task, host in [
         ("Unknown tunnel", "SITE_A"), ("Malformed address", "SITE_A"), ("Unknown CMDB path", "SITE_A"),
         ("Second object invalid, first untouched", "SITE_A"), ("Dial-up phase2", "HUB_OLD")]}
     assert re.search(r"phase1-interface no-such-tunnel does not exist .*create it first or fix the name",
@@ -96,32 +84,32 @@ def test_wrong_input_refused_before_any_write(module_lab):
 def test_phase2_autonegotiate_route_and_policy_based(module_lab):
     extra = {"target": "SITE_A", "phase2": "SiteA-to-SiteB", "auto_negotiate": True, "keepalive": False}
     report, proc = module_lab.playbook("phase2.yml", extra_vars=extra)
-    result = only(report, "Phase2", "SITE_A")
+    result = module_lab.result(report, "Phase2", "SITE_A")
     assert proc.returncode == 0 and result["changed"] and result["kind"] == "route"
     assert result["keepalive_effective"] and not result["keepalive"]
     assert any("in effect anyway" in w for w in result["warnings"])
     mark = module_lab.mark("SITE_A")
     report, _proc = module_lab.playbook("phase2.yml", extra_vars=extra)
-    assert only(report, "Phase2", "SITE_A")["changed"] is False and module_lab.writes_since("SITE_A", mark) == []
+    assert module_lab.result(report, "Phase2", "SITE_A")["changed"] is False and module_lab.writes_since("SITE_A", mark) == []
 
     report, _proc = module_lab.playbook("phase2.yml", extra_vars={"target": "SITE_A", "phase2": "policy-p2", "keepalive": True})
-    policy = only(report, "Phase2", "SITE_A")
+    policy = module_lab.result(report, "Phase2", "SITE_A")
     assert policy["changed"] and policy["kind"] == "policy" and policy["phase1name"] == "policy-p1"
 
 
 def test_cmdb_objects_idempotent_and_psk_not_rewritten(module_lab):
     report, proc = module_lab.playbook("objects.yml", "--diff")
-    created = only(report, "Loopback, BGP, one neighbor and a tunnel in one task", "SITE_A")
+    created = module_lab.result(report, "Loopback, BGP, one neighbor and a tunnel in one task", "SITE_A")
     assert proc.returncode == 0 and created["changed"], proc.stdout
     assert [item["action"] for item in created["results"]] == ["create", "update", "create", "create"]
     mark = module_lab.mark("SITE_A")
     report, _proc = module_lab.playbook("objects.yml")
-    again = only(report, "Loopback, BGP, one neighbor and a tunnel in one task", "SITE_A")
+    again = module_lab.result(report, "Loopback, BGP, one neighbor and a tunnel in one task", "SITE_A")
     assert again["changed"] is False and module_lab.writes_since("SITE_A", mark) == []
 
     mark = module_lab.mark("SITE_A")
     report, _proc = module_lab.playbook("objects.yml", extra_vars={"tunnel_psk": "spoke-psk-two", "secrets_policy": "always"})
-    rotated = only(report, "Loopback, BGP, one neighbor and a tunnel in one task", "SITE_A")
+    rotated = module_lab.result(report, "Loopback, BGP, one neighbor and a tunnel in one task", "SITE_A")
     assert [item["action"] for item in rotated["results"]] == ["none", "none", "none", "update"]
     assert [w["path"] for w in module_lab.writes_since("SITE_A", mark)] == [
         "/api/v2/cmdb/vpn.ipsec/phase1-interface/H1_INET"]
@@ -149,7 +137,7 @@ def test_persistent_500_fails_cleanly_and_keeps_the_old_object(module_lab):
             "exchange.yml", extra_vars=dict(SITE_A, addr4="10.200.9.10", allow_failure=True))
     finally:
         module_lab.clear_faults()
-    failed = only(report, "Exchange", "SITE_A")
+    failed = module_lab.result(report, "Exchange", "SITE_A")
     assert failed["failed"] and "PUT vpn.ipsec/phase1-interface/SiteA-to-SiteB (vdom root) failed: HTTP 500" in failed["msg"]
     assert "set exchange-ip-addr4 10.200.9.9" in module_lab.config("SITE_A")
 
@@ -167,7 +155,7 @@ def test_transient_faults_are_retried_and_the_result_is_right(module_lab):
         report, proc = module_lab.playbook("exchange.yml", extra_vars=dict(SITE_A, addr4="10.200.7.7"))
     finally:
         module_lab.clear_faults()
-    result = only(report, "Exchange", "SITE_A")
+    result = module_lab.result(report, "Exchange", "SITE_A")
     assert proc.returncode == 0 and result["changed"] and result["exchange_ip_addr4"] == "10.200.7.7", proc.stdout
     statuses = [(r["method"], r["status"]) for r in module_lab.requests("SITE_A")[mark:]
                 if "phase1-interface/SiteA-to-SiteB" in r["path"]]
