@@ -279,7 +279,7 @@ class LabRuntime:
                 # network_cli over the device's SSH CLI: a play sets ansible_connection:
                 # ansible.netcommon.network_cli and ansible_port: "{{ fortigate_sim_ssh_port }}".
                 "fortigate_sim_ssh_port": device.ssh_port,
-                "ansible_network_cli_ssh_type": "paramiko",
+                "ansible_network_cli_ssh_type": "libssh",
                 "ansible_host_key_checking": False,  # the key is per workdir; see ssh/known_hosts
                 "fortigate_sim_hostname": spec.hostname,
                 "fortigate_sim_serial": spec.serial,
