@@ -21,6 +21,9 @@ description:
     default because FortiOS CMDB C(PUT) sets absolute values, and C(DELETE) because deleting an
     entry already gone answers 404, which the modules count as success. Other statuses (500 with
     C(-651), 401, 404...) and timeouts are never repeated.
+  - B(Cookie sessions.) With a user and password on releases before 6.4.2 (no
+    C(/api/v2/authentication)), the upstream plugin falls back to a C(/logincheck) session but does
+    not keep its session cookie, so every later request fails; this plugin keeps it.
   - B(Log.) The upstream plugin writes the world-readable file C(/tmp/fortios.ansible.log), with
     tokens and passwords, when a module sets C(enable_log). This plugin never writes that file. It
     writes a log only when O(log_path) is set, creates the file with mode C(0600), refuses a symbolic
@@ -174,6 +177,23 @@ class HttpApi(FortiosHttpApi):
             self.log("retry %d/%d of %s %s after %s, waiting %.1fs"
                      % (attempt, policy.retries, method, url.split("?")[0], reason, wait))
             time.sleep(wait)
+
+    # ---- cookie sessions ----------------------------------------------------------------------
+    def update_auth(self, response, response_text):
+        """The parent's, but keeping the session cookies of a ``/logincheck`` login.
+
+        The parent copies the ``APSCOOKIE_*`` cookie into the headers of the login response
+        only and stores it nowhere, so every later request of a cookie session (releases
+        before 6.4.2, which lack ``/api/v2/authentication``) is sent with ``Cookie: None``.
+        """
+        headers = super(HttpApi, self).update_auth(response, response_text)
+        if self._cookie is None and self.get_access_token() is None and response is not None:
+            pairs = [value.split(";", 1)[0].strip() for name, value in response.getheaders()
+                     if name.lower() == "set-cookie"]
+            if any(pair.startswith("APSCOOKIE_") for pair in pairs):
+                self._cookie = "; ".join(pair for pair in pairs if pair)
+                headers["Cookie"] = self._cookie
+        return headers
 
     # ---- log --------------------------------------------------------------------------------
     def _known_secrets(self):

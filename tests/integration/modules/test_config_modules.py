@@ -163,3 +163,14 @@ def test_transient_faults_are_retried_and_the_result_is_right(module_lab):
     assert [s for s in statuses if s[0] == "PUT"][-1] == ("PUT", 200)
     assert len([s for s in statuses if s[0] == "PUT"]) == 2  # the dropped one, then the retry
     assert "set exchange-ip-addr4 10.200.7.7" in module_lab.config("SITE_A")
+
+
+def test_user_password_login_on_a_release_with_only_logincheck(module_lab):
+    mark = module_lab.mark("OLD_COOKIE")
+    report, proc = module_lab.playbook("cookie_login.yml")
+    assert proc.returncode == 0, proc.stdout[-3000:]
+    assert module_lab.result(report, "Create an address over the cookie session", "OLD_COOKIE")["changed"]
+    requests = module_lab.requests("OLD_COOKIE")[mark:]
+    assert ("POST", "/logincheck", 200) in [(r["method"], r["path"], r["status"]) for r in requests]
+    assert [(r["method"], r["status"]) for r in requests if r["path"] == "/api/v2/cmdb/firewall/address"][-1] == ("POST", 200)
+    assert 'edit "cookie-net"' in module_lab.config("OLD_COOKIE")
