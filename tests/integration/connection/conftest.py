@@ -7,31 +7,16 @@ fault when the test ends, so no test leaks one into the next.
 
 from __future__ import annotations
 
-import json
-import os
-import ssl
 import subprocess
-import sys
 import time
-import urllib.request
 from pathlib import Path
 
 import paramiko
 import pytest
-import yaml
+from lab_support import SimLab, running_lab
 
 HERE = Path(__file__).resolve().parent
-REPO = HERE.parents[2]
-BIN = Path(sys.executable).parent
 CLI_VARS = {"ansible_connection": "ansible.netcommon.network_cli", "ansible_port": "{{ fortigate_sim_ssh_port }}"}
-
-
-def fortigate_sim(*args: str, check: bool = True) -> subprocess.CompletedProcess:
-    proc = subprocess.run([sys.executable, "-m", "fortigate_sim", *args], capture_output=True, text=True,
-                          timeout=180, check=False)
-    if check and proc.returncode != 0:
-        raise AssertionError(f"fortigate-sim {' '.join(args)} failed:\n{proc.stdout}\n{proc.stderr}")
-    return proc
 
 
 class Shell:
@@ -73,89 +58,24 @@ class Shell:
         self.client.close()
 
 
-class ConnectionLab:
-    def __init__(self, workdir: Path):
-        self.workdir = workdir
-        self.inventory = workdir / "inventory.yml"
-        self.state = json.loads((workdir / "state.json").read_text())
-        self.hosts = yaml.safe_load(self.inventory.read_text())["all"]["children"]["fortigates"]["hosts"]
-        self._ssl = ssl.create_default_context(cafile=self.state["ca_path"])
+class ConnectionLab(SimLab):
+    """The shared lab, plus playbook runs over network_cli and raw SSH shells."""
 
-    # ---- REST and request log ----------------------------------------------------------------
-    def rest_get(self, device: str, path: str) -> dict:
-        host = self.hosts[device]
-        request = urllib.request.Request(
-            f"https://127.0.0.1:{host['ansible_httpapi_port']}{path}",
-            headers={"Authorization": f"Bearer {host['fortios_access_token']}", "Accept": "application/json"})
-        try:
-            with urllib.request.urlopen(request, context=self._ssl, timeout=15) as response:
-                return json.loads(response.read())
-        except urllib.error.HTTPError as exc:
-            return json.loads(exc.read())
-
-    def requests(self, device: str) -> list[dict]:
-        path = self.workdir / device / "requests.jsonl"
-        return [json.loads(line) for line in path.read_text().splitlines()] if path.exists() else []
-
-    def mark(self, device: str) -> int:
-        return len(self.requests(device))
-
-    def requests_since(self, device: str, mark: int, path_part: str = "") -> list[dict]:
-        return [r for r in self.requests(device)[mark:] if path_part in r["path"]]
-
-    # ---- faults ------------------------------------------------------------------------------
-    def fault(self, device: str, *args: str) -> None:
-        fortigate_sim("fault", "--workdir", str(self.workdir), "--device", device, *args)
-
-    def clear_faults(self) -> None:
-        fortigate_sim("fault", "--workdir", str(self.workdir), "--clear")
-
-    # ---- ansible-playbook --------------------------------------------------------------------
     def playbook(self, name: str, *args: str, extra_vars: dict | None = None, cli: bool = False,
                  env: dict | None = None) -> tuple[dict, subprocess.CompletedProcess]:
         """Run playbooks/<name>; ``cli=True`` switches the hosts to network_cli over SSH."""
-        environment = dict(os.environ)
-        environment.update({
-            "PATH": f"{BIN}:{environment.get('PATH', '')}",
-            "ANSIBLE_COLLECTIONS_PATH": str(REPO / ".devcollections"),
-            "ANSIBLE_HOME": str(REPO / ".cache" / "ansible-home"),
-            "ANSIBLE_LOCAL_TEMP": str(REPO / ".cache" / "ansible-tmp"),
-            "ANSIBLE_STDOUT_CALLBACK": "ansible.posix.json",
-            "ANSIBLE_NOCOLOR": "1",
-            "ANSIBLE_PERSISTENT_COMMAND_TIMEOUT": "60",
-        })
-        environment.pop("SSL_CERT_FILE", None)  # certificates are checked through ansible_httpapi_ca_path
-        environment.update(env or {})
-        command = [str(BIN / "ansible-playbook"), "-i", str(self.inventory), str(HERE / "playbooks" / name), *args]
         variables = {**(CLI_VARS if cli else {}), **(extra_vars or {})}
-        if variables:
-            command += ["-e", json.dumps(variables)]
-        proc = subprocess.run(command, capture_output=True, text=True, env=environment, timeout=300, check=False)
-        if "{" not in proc.stdout:
-            raise AssertionError(f"no JSON from ansible-playbook:\n{proc.stdout}\n{proc.stderr}")
-        return json.loads(proc.stdout[proc.stdout.index("{"):]), proc
+        return super().playbook(name, *args, extra_vars=variables or None, env=env)
 
-    @staticmethod
-    def result(report: dict, task: str, host: str) -> dict:
-        for play in report["plays"]:
-            for entry in play["tasks"]:
-                if entry["task"]["name"] == task and host in entry["hosts"]:
-                    return entry["hosts"][host]
-        raise KeyError((task, host))
-
-    # ---- SSH ---------------------------------------------------------------------------------
     def shell(self, device: str, password: str | None = None) -> Shell:
         return Shell(self.hosts[device], password)
 
 
 @pytest.fixture(scope="session")
 def connection_lab(tmp_path_factory):
-    workdir = tmp_path_factory.mktemp("connection-lab")
-    fortigate_sim("start", "--lab", str(HERE / "labs" / "connection-lab.yml"), "--workdir", str(workdir))
-    try:
-        yield ConnectionLab(workdir)
-    finally:
-        fortigate_sim("stop", "--workdir", str(workdir), check=False)
+    with running_lab(tmp_path_factory.mktemp("connection-lab"), HERE / "labs" / "connection-lab.yml",
+                     lambda workdir: ConnectionLab(workdir, HERE / "playbooks")) as lab:
+        yield lab
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ way to run ``ansible-playbook`` against the generated inventory. Whatever a test
 from __future__ import annotations
 
 import json
-import os
 import ssl
 import subprocess
 import sys
@@ -18,18 +17,15 @@ from typing import Any, Optional
 
 import pytest
 import yaml
+from lab_support import ansible_environment, fortigate_sim
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[2]
 VENV_BIN = Path(sys.executable).parent
 
 
-def sim(*args: str, check: bool = True) -> subprocess.CompletedProcess:
-    result = subprocess.run([sys.executable, "-m", "fortigate_sim", *args], capture_output=True, text=True,
-                            timeout=180, check=False)
-    if check and result.returncode != 0:
-        raise AssertionError(f"fortigate-sim {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
-    return result
+# The simulator tests call fortigate-sim as ``sim``.
+sim = fortigate_sim
 
 
 class Response:
@@ -88,18 +84,7 @@ class Lab:
 
     def playbook(self, name: str, *extra: str, check_mode: bool = False) -> dict:
         """Run a playbook from ``playbooks/`` with the json callback; returns the parsed report."""
-        env = {
-            **os.environ,
-            "PATH": f"{VENV_BIN}:{os.environ.get('PATH', '')}",
-            "ANSIBLE_COLLECTIONS_PATH": str(REPO / ".devcollections"),
-            "ANSIBLE_HOME": str(REPO / ".cache" / "ansible-home"),
-            "ANSIBLE_LOCAL_TEMP": str(REPO / ".cache" / "ansible-tmp"),
-            "ANSIBLE_STDOUT_CALLBACK": "ansible.posix.json",
-            "ANSIBLE_NOCOLOR": "1",
-            "ANSIBLE_HOST_KEY_CHECKING": "False",
-            "ANSIBLE_PERSISTENT_COMMAND_TIMEOUT": "60",
-        }
-        env.pop("SSL_CERT_FILE", None)  # certificate validation must rely on ansible_httpapi_ca_path
+        env = ansible_environment(ANSIBLE_HOST_KEY_CHECKING="False")
         command = [str(VENV_BIN / "ansible-playbook"), "-i", str(self.inventory_path),
                    str(HERE / "playbooks" / name), *extra]
         if check_mode:
