@@ -4,8 +4,9 @@
 """Logic of the cmdb_object module: any CMDB table entry, singleton or sub-table member.
 
 Every object of a task is checked and planned (read only) before the first write, so a
-bad path, a missing key or a refused value in the third object leaves the first two
-untouched.
+bad path, a missing key or a misplaced secret in the third object leaves the first two
+untouched. Objects are then written in task order; when the device refuses one, those
+before it stay written and the failure lists every request sent.
 """
 
 from __future__ import annotations

@@ -17,7 +17,9 @@ description:
     C(10.0.0.1 255.255.255.255), option lists in any order where FortiOS treats them as sets, numbers
     as strings), and writes only the difference with a partial update. A second run writes nothing.
   - Several objects can be managed in one task with O(objects). All of them are read and checked
-    before the first write, so a bad path or key in one object leaves every object untouched.
+    before the first write, so a bad path or key in one object leaves every object untouched. They
+    are then written in order; if the device refuses one, the objects before it stay written and
+    the failure lists the requests sent (RV(requests)).
   - Secrets (for example C(psksecret)) cannot be compared because FortiOS returns them encrypted.
     With O(update_secrets=on_create) a secret is written only when the object or the secret is
     missing, so an unchanged pre-shared key is not rewritten on every run; rotate it explicitly with
