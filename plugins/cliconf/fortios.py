@@ -186,7 +186,7 @@ class Cliconf(CliconfBase):
         if not commit:
             predicted = predict_changes(lines, self._snapshot(paths, full=True), self._snapshot(paths))
             if predicted:
-                result["diff"] = "\n".join(predicted) + "\n"
+                result["diff"] = redact("\n".join(predicted) + "\n")
             return result
         before = self._snapshot(paths)
         for line in lines:
@@ -202,8 +202,8 @@ class Cliconf(CliconfBase):
             raise AnsibleConnectionFailure("FortiOS refused the closing 'end': %s" % exc) from None
         after = self._snapshot(paths)
         if after != before:
-            result["diff"] = "".join(difflib.unified_diff(
-                before.splitlines(True), after.splitlines(True), "before", "after"))
+            result["diff"] = redact("".join(difflib.unified_diff(
+                before.splitlines(True), after.splitlines(True), "before", "after")))
         return result
 
     def _snapshot(self, paths, full=False):

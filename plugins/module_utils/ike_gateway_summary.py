@@ -12,6 +12,7 @@ def tunnel_state(gateway):
     ipsec = gateway.get("ipsec_sa") or {}
     ike_established = sum(1 for sa in gateway.get("ike_sas") or [] if sa.get("status") == "established")
     return {
+        "name": gateway.get("name"),
         "vdom": gateway.get("vdom"),
         "remote_addr": gateway.get("remote_addr"),
         "ike_up": bool(ike_established or (ike.get("established_current") or 0) > 0),
@@ -23,15 +24,24 @@ def tunnel_state(gateway):
     }
 
 
+def _label(state):
+    """``vdom/name`` (or ``name`` when the output shows no VDOM): unique across VDOMs."""
+    return "%s/%s" % (state["vdom"], state["name"]) if state["vdom"] else str(state["name"])
+
+
 def summarize(gateways):
-    """Counts over all gateways, plus ``tunnels``: name -> :func:`tunnel_state`."""
-    tunnels = {gateway.get("name") or "#%d" % index: tunnel_state(gateway) for index, gateway in enumerate(gateways)}
+    """Counts over all gateways, plus ``tunnels``: one :func:`tunnel_state` per gateway, in order.
+
+    Tunnels are a list, not a dict keyed by name, because two VDOMs may hold tunnels of the
+    same name and a gateway list read in the global context shows both.
+    """
+    tunnels = [tunnel_state(gateway) for gateway in gateways]
     return {
-        "gateways": len(gateways),
-        "ike_up": sum(1 for state in tunnels.values() if state["ike_up"]),
-        "ipsec_up": sum(1 for state in tunnels.values() if state["ipsec_up"]),
-        "ipsec_sas_up": sum(state["ipsec_sas"] for state in tunnels.values()),
-        "overlays_exchanged": sum(1 for state in tunnels.values() if state["overlay_exchanged"]),
-        "overlays_missing": sorted(name for name, state in tunnels.items() if state["overlay_exchanged"] is False),
+        "gateways": len(tunnels),
+        "ike_up": sum(1 for state in tunnels if state["ike_up"]),
+        "ipsec_up": sum(1 for state in tunnels if state["ipsec_up"]),
+        "ipsec_sas_up": sum(state["ipsec_sas"] for state in tunnels),
+        "overlays_exchanged": sum(1 for state in tunnels if state["overlay_exchanged"]),
+        "overlays_missing": [_label(state) for state in tunnels if state["overlay_exchanged"] is False],
         "tunnels": tunnels,
     }

@@ -26,6 +26,9 @@ options:
       - Run the command in this VDOM (C(config vdom) / C(edit X) first), for devices with VDOMs enabled.
       - On a device without VDOMs, C(root) (the default of the group's C(module_defaults) users often
         set) runs the command as is; another name fails.
+      - The VDOM must exist. The module lists the VDOMs first and never enters an unknown name, since
+        C(edit) of an unknown name inside C(config vdom) would create a VDOM.
+      - Ignored with O(text).
     type: str
   text:
     description:
@@ -109,9 +112,10 @@ ansible_facts:
     fortios_ike_summary:
       description:
         - C(gateways), C(ike_up), C(ipsec_up) (gateways with an IPsec SA up), C(ipsec_sas_up),
-          C(overlays_exchanged), C(overlays_missing) (names whose peer sent no overlay address), and
-          C(tunnels), a dictionary of per-tunnel state (C(ike_up), C(ipsec_up), C(overlay_local),
-          C(overlay_peer), C(overlay_exchanged), C(remote_addr), C(vdom)).
+          C(overlays_exchanged), C(overlays_missing) (C(vdom/name) of the tunnels whose peer sent no
+          overlay address), and C(tunnels), a list with one entry per gateway (C(name), C(vdom),
+          C(ike_up), C(ipsec_up), C(ipsec_sas), C(overlay_local), C(overlay_peer), C(overlay_exchanged),
+          C(remote_addr)).
       type: dict
 command:
   description: The command that was run (absent with O(text)).
@@ -119,6 +123,8 @@ command:
   type: str
   sample: diagnose vpn ike gateway list name SiteB-to-SiteA
 """
+
+import re
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.connection import Connection, ConnectionError as AnsibleConnectionError
@@ -130,15 +136,28 @@ from ansible_collections.overlay.fortigate.plugins.module_utils.ike_gateway_list
 from ansible_collections.overlay.fortigate.plugins.module_utils.ike_gateway_summary import summarize
 
 
+# A gateway or VDOM name is one CLI word: no whitespace (a newline would start another command) or quotes.
+_CLI_WORD = re.compile(r"^[^\s\"'\\]+$")
+
+
+def cli_word(module, option):
+    value = module.params[option]
+    if value is not None and not _CLI_WORD.match(value):
+        module.fail_json(msg="%s: %r is not a FortiOS name (no spaces, quotes, backslashes or line breaks)"
+                             % (option, value))
+    return value
+
+
 def read_from_device(module):
     command = "diagnose vpn ike gateway list"
-    if module.params["name"]:
+    if cli_word(module, "name"):
         command += " name %s" % module.params["name"]
+    vdom = cli_word(module, "vdom")
     if not getattr(module, "_socket_path", None):
         module.fail_json(msg="no device connection: use ansible_connection=ansible.netcommon.network_cli with "
                              "ansible_network_os=overlay.fortigate.fortios, or give text to parse captured output")
     connection = Connection(module._socket_path)
-    in_vdom = enter_vdom(module, connection, module.params["vdom"]) if module.params["vdom"] else False
+    in_vdom = enter_vdom(module, connection, vdom) if vdom else False
     try:
         output = connection.get(command=command)
     except AnsibleConnectionError as exc:
@@ -150,7 +169,11 @@ def read_from_device(module):
 
 
 def enter_vdom(module, connection, vdom):
-    """Enter the VDOM context; False when the device has no VDOMs and ``vdom`` is root."""
+    """Enter an existing VDOM's context; False when the device has no VDOMs and ``vdom`` is root.
+
+    ``edit`` of an unknown name inside ``config vdom`` creates a VDOM, so the name is checked
+    against the device's list (``get`` in that context) first.
+    """
     try:
         connection.get(command="config vdom")
     except AnsibleConnectionError as exc:
@@ -158,10 +181,15 @@ def enter_vdom(module, connection, vdom):
             return False
         module.fail_json(msg="vdom %s: the device refused 'config vdom' (are VDOMs enabled?): %s" % (vdom, exc))
     try:
-        connection.get(command="edit %s" % vdom)
+        existing = re.findall(r"^== \[ (\S+) \]", connection.get(command="get"), re.MULTILINE)
     except AnsibleConnectionError as exc:
         connection.get(command="end")
-        module.fail_json(msg="vdom %s: the device refused it: %s" % (vdom, exc))
+        module.fail_json(msg="vdom %s: could not list the VDOMs: %s" % (vdom, exc))
+    if vdom not in existing:
+        connection.get(command="end")
+        module.fail_json(msg="vdom %s does not exist on the device (it has: %s); the module never creates one"
+                             % (vdom, ", ".join(existing) or "none"))
+    connection.get(command="edit %s" % vdom)
     return True
 
 
@@ -174,7 +202,7 @@ def main():
             strict=dict(type="bool", default=False),
             access_token=dict(type="str", no_log=True),
         ),
-        mutually_exclusive=[["text", "name"], ["text", "vdom"]],
+        mutually_exclusive=[["text", "name"]],
         supports_check_mode=True,
     )
     result = {"changed": False}

@@ -24,7 +24,7 @@ import shlex
 from typing import Iterable, Optional, Union
 
 # "HOST # ", "HOST (context) # "; the context is a config path word, an edited key or a VDOM.
-PROMPT_RE = re.compile(r"^(?P<host>[^\s()#]+)(?: \((?P<context>[^)\r\n]*)\))? # ?$")
+PROMPT_RE = re.compile(r"^(?P<host>[^\s()#$]+)(?: \((?P<context>[^)\r\n]*)\))? [#$] ?$")
 SCOPE_PATHS = (("vdom",), ("global",))
 # Leaving nested contexts never needs more than this many `end`/`abort` lines
 # (config vdom > edit X > config table > edit key > config child > edit key).

@@ -39,8 +39,8 @@ from ansible_collections.overlay.fortigate.plugins.plugin_utils.fortios_cli impo
 
 class TerminalModule(TerminalBase):
     terminal_stdout_re = [
-        # HOST # | HOST (phase1-interface) # | HOST (root) #  -- hostnames carry no spaces or parentheses
-        re.compile(rb"[\r\n]?[^\s()#]+(?: \([^)\r\n]*\))? # ?$"),
+        # HOST # | HOST (phase1-interface) # | HOST (root) # ; "$" for restricted (read-only) admin profiles
+        re.compile(rb"[\r\n]?[^\s()#$]+(?: \([^)\r\n]*\))? [#$] ?$"),
     ]
 
     terminal_stderr_re = [re.compile(pattern.encode()) for pattern in ERROR_PATTERNS]

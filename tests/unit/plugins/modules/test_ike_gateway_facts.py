@@ -35,14 +35,15 @@ def test_facts_equal_the_filter(capsys, text):
 def test_summary_names_missing_overlays(capsys):
     summary = run_module(capsys, text=FGT2_BEFORE)["ansible_facts"]["fortios_ike_summary"]
     assert summary["gateways"] == 1 and summary["ike_up"] == 1 and summary["ipsec_up"] == 0
-    assert summary["overlays_missing"] == ["SiteB-to-SiteA"] and summary["overlays_exchanged"] == 0
-    tunnel = summary["tunnels"]["SiteB-to-SiteA"]
+    assert summary["overlays_missing"] == ["root/SiteB-to-SiteA"] and summary["overlays_exchanged"] == 0
+    (tunnel,) = summary["tunnels"]
     assert (tunnel["overlay_local"], tunnel["overlay_peer"], tunnel["overlay_exchanged"]) == ("1.1.1.2", "0.0.0.0", False)
 
 
 def test_hub_summary(capsys):
     summary = run_module(capsys, text=IKEV2_DIALUP_HUB)["ansible_facts"]["fortios_ike_summary"]
-    assert summary["tunnels"]["HUB_0"]["ipsec_sas"] == 2 and summary["ipsec_sas_up"] == 2
+    assert summary["tunnels"][0]["name"] == "HUB_0" and summary["tunnels"][0]["ipsec_sas"] == 2
+    assert summary["ipsec_sas_up"] == 2
     assert summary["overlays_exchanged"] == 1
 
 
@@ -54,3 +55,25 @@ def test_error_output_fails_cleanly(capsys):
 def test_strict_fails_on_skipped_text(capsys):
     result = run_module(capsys, text=FGT2_BEFORE + " <--- note", strict=True)
     assert result["failed"] and "strict mode" in result["msg"]
+
+
+def test_same_tunnel_name_in_two_vdoms_is_counted_twice(capsys):
+    text = ("vd: root/0\nname: T\nvirtual-interface-addr: 10.0.0.1 -> 0.0.0.0\n"
+            "IKE SA: created 1/1  established 1/1  time 0/0/0 ms\n"
+            "vd: blue/1\nname: T\nvirtual-interface-addr: 10.0.1.1 -> 10.0.1.2\n"
+            "IKE SA: created 1/1  established 1/1  time 0/0/0 ms\n")
+    summary = run_module(capsys, text=text)["ansible_facts"]["fortios_ike_summary"]
+    assert summary["gateways"] == 2 and summary["ike_up"] == 2
+    assert summary["overlays_missing"] == ["root/T"] and summary["overlays_exchanged"] == 1
+    assert [(t["vdom"], t["name"]) for t in summary["tunnels"]] == [("root", "T"), ("blue", "T")]
+
+
+def test_text_with_the_groups_vdom_default_is_accepted(capsys):
+    result = run_module(capsys, text=FGT2_BEFORE, vdom="root")
+    assert result["ansible_facts"]["fortios_ike_gateways"][0]["name"] == "SiteB-to-SiteA"
+
+
+@pytest.mark.parametrize("option", ["name", "vdom"])
+def test_names_that_are_not_one_cli_word_are_refused(capsys, option):
+    result = run_module(capsys, **{option: "blue\nexecute factoryreset"})
+    assert result["failed"] and option in result["msg"] and "not a FortiOS name" in result["msg"]
