@@ -115,12 +115,17 @@ class CmdbClient:
         query.update((k, v) for k, v in params.items() if v is not None)
         return url + "?" + "&".join("%s=%s" % (k, quote(str(v), safe="")) for k, v in query.items())
 
-    def request(self, method, path, mkey=None, body=None, **params):
-        """Send one request; return the decoded envelope or raise CmdbError."""
+    def request(self, method, path, mkey=None, body=None, secrets=(), **params):
+        """Send one request; return the decoded envelope or raise CmdbError.
+
+        ``secrets`` names body attributes to mask in the record of what was sent, besides the
+        attributes known to be secret.
+        """
         url = self.url(path, mkey, **params)
         text_body = json.dumps(body) if body is not None else ""
         if method != "GET":
-            self.requests.append({"method": method, "url": url, "body": mask(body) if body is not None else None})
+            self.requests.append({"method": method, "url": url,
+                                  "body": mask(body, secrets) if body is not None else None})
         status, text = self._send(method, url, text_body)
         envelope = _decode(text)
         target = "%s%s (vdom %s)" % (path, "/%s" % mkey if mkey not in (None, "") else "", self.vdom)

@@ -12,7 +12,11 @@ before it stay written and the failure lists every request sent.
 from __future__ import annotations
 
 from ansible_collections.overlay.fortigate.plugins.module_utils.cmdb_client import CmdbError
-from ansible_collections.overlay.fortigate.plugins.module_utils.cmdb_values import attribute_name, is_secret, to_device
+from ansible_collections.overlay.fortigate.plugins.module_utils.cmdb_values import (
+    attribute_name,
+    secret_paths,
+    to_device,
+)
 from ansible_collections.overlay.fortigate.plugins.module_utils.reconcile import (
     ObjectSpec,
     Reconciler,
@@ -85,18 +89,19 @@ def build_spec(item, info, secrets, index):
     secret_values = item.get("secrets") or {}
     if not isinstance(config, dict) or not isinstance(secret_values, dict):
         raise ReconcileError("%s.config and %s.secrets must be dictionaries of attributes" % (where, where))
-    for key in config:
-        if is_secret(attribute_name(key)):
-            raise ReconcileError(
-                "%s.config.%s is a secret: move it under %s.secrets, which Ansible never logs or shows"
-                % (where, key, where)
-            )
+    hidden = secret_paths(config, "%s.config" % where)
+    if hidden:
+        raise ReconcileError(
+            "%s is a secret: give it under %s.secrets (a whole child table may go there), which Ansible "
+            "never logs or shows" % (", ".join(hidden), where)
+        )
     if state == "present" and not config and not secret_values:
         raise ReconcileError("%s.config is empty; give the attributes to manage" % where)
     attributes = {attribute_name(k): to_device(attribute_name(k), v) for k, v in config.items()}
     attributes.update((attribute_name(k), v) for k, v in secret_values.items())
     mkey_attribute = item.get("mkey_attribute") or info.mkey_attribute or "name"
-    return ObjectSpec(path, mkey, attributes, state=state, mkey_attribute=mkey_attribute, secrets=secrets)
+    return ObjectSpec(path, mkey, attributes, state=state, mkey_attribute=mkey_attribute, secrets=secrets,
+                      secret_attributes=[attribute_name(k) for k in secret_values])
 
 
 def read_object(client, item, infos, index):

@@ -39,8 +39,21 @@ def is_secret(attribute):
     return attribute in SECRET_ATTRIBUTES or attribute.endswith(("secret", "password", "-key"))
 
 
+def normal_address(value):
+    """An IPv6 address or prefix in compressed lower-case form (as FortiOS stores it); else as is."""
+    if ":" in value:
+        try:
+            return str(ipaddress.ip_interface(value) if "/" in value else ipaddress.IPv6Address(value))
+        except ValueError:
+            return value
+    return value
+
+
 def _address(value):
-    """Canonical ``a.b.c.d m.m.m.m`` for IPv4 address/prefix forms; None when not one."""
+    """Canonical ``a.b.c.d m.m.m.m`` for IPv4 address/prefix forms, compressed IPv6; None otherwise."""
+    if ":" in value and " " not in value:
+        compressed = normal_address(value)
+        return compressed if compressed != value or _is_ipv6_form(value) else None
     match = _IPV4_PREFIX.match(value) or _IPV4_MASK.match(value)
     if match is None:
         return None
@@ -109,16 +122,42 @@ def to_device(attribute, value):
     return value
 
 
-def mask(attributes):
-    """A copy of a dict of attributes with secret values replaced by a mask (recursively)."""
+def mask(attributes, also=()):
+    """A copy of a dict of attributes with secret values replaced by a mask (recursively).
+
+    ``also`` names attributes to treat as secret besides the known ones (those a task gave as secrets).
+    """
     if isinstance(attributes, dict):
         return {
-            k: (SECRET_MASK if is_secret(attribute_name(k)) and v not in (None, "") else mask(v))
+            k: (SECRET_MASK if (is_secret(attribute_name(k)) or k in also) and v not in (None, "") else mask(v, also))
             for k, v in attributes.items()
         }
     if isinstance(attributes, list):
-        return [mask(item) for item in attributes]
+        return [mask(item, also) for item in attributes]
     return attributes
+
+
+def secret_paths(value, path):
+    """Where secret attributes hide in a nested config value, as ``path.key`` / ``path[0].key`` strings."""
+    found = []
+    if isinstance(value, dict):
+        for key, item in value.items():
+            where = "%s.%s" % (path, key)
+            if is_secret(attribute_name(key)):
+                found.append(where)
+            found += secret_paths(item, where)
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            found += secret_paths(item, "%s[%d]" % (path, index))
+    return found
+
+
+def _is_ipv6_form(value):
+    try:
+        ipaddress.ip_interface(value)
+    except ValueError:
+        return False
+    return True
 
 
 def is_ipv4(value):

@@ -13,7 +13,7 @@ first, as its own step, and a refusal on such a release is handled as the articl
 from __future__ import annotations
 
 from ansible_collections.overlay.fortigate.plugins.module_utils.cmdb_client import CmdbError
-from ansible_collections.overlay.fortigate.plugins.module_utils.cmdb_values import is_ipv4, is_ipv6
+from ansible_collections.overlay.fortigate.plugins.module_utils.cmdb_values import is_ipv4, is_ipv6, normal_address
 from ansible_collections.overlay.fortigate.plugins.module_utils.reconcile import (
     ObjectSpec,
     Reconciler,
@@ -23,7 +23,18 @@ from ansible_collections.overlay.fortigate.plugins.module_utils.reconcile import
 PATH = "vpn.ipsec/phase1-interface"
 UNSET_ADDR4 = "0.0.0.0"
 UNSET_ADDR6 = "::"
-_ORDER = [["exchange-interface-ip"], ["exchange-ip-addr4", "exchange-ip-addr6"]]
+_ADDRESSES = ["exchange-ip-addr4", "exchange-ip-addr6"]
+
+
+def write_order(attributes):
+    """Steps so that exchange-interface-ip is enabled before, or disabled after, the addresses.
+
+    Either way the addresses are written while exchange-interface-ip is enabled, which every
+    release accepts (some accept them only then).
+    """
+    if attributes.get("exchange-interface-ip") == "disable":
+        return [_ADDRESSES, ["exchange-interface-ip"]]
+    return [["exchange-interface-ip"], _ADDRESSES]
 
 
 def wanted_attributes(params):
@@ -43,7 +54,7 @@ def wanted_attributes(params):
                 "%s: %r is not an IPv%d address; give an address such as %s, or an empty string to stop "
                 "sending one" % (option, value, family, example)
             )
-        attributes["exchange-ip-addr%d" % family] = value or unset
+        attributes["exchange-ip-addr%d" % family] = normal_address(value) if value else unset
     if not attributes:
         raise ReconcileError(
             "nothing to manage: give at least one of exchange_interface_ip, exchange_ip_addr4, exchange_ip_addr6"
@@ -52,7 +63,7 @@ def wanted_attributes(params):
 
 
 def _spec(name, attributes):
-    return ObjectSpec(PATH, name, attributes, may_create=False, steps=_ORDER,
+    return ObjectSpec(PATH, name, attributes, may_create=False, steps=write_order(attributes),
                       label="phase1-interface %s" % name)
 
 
@@ -68,6 +79,11 @@ def reconcile(client, params, check_mode):
     reconciler = Reconciler(client, check_mode)
     spec = _spec(params["name"], attributes)
     plan = reconciler.plan(spec)
+    if check_mode and _address_without_interface_ip(plan):
+        warnings = ["prediction assumes a release that accepts exchange-ip-addr4/6 while exchange-interface-ip "
+                    "is disabled; on releases that do not, the run will enable exchange-interface-ip first"]
+    else:
+        warnings = []
     try:
         result = reconciler.apply(plan)
     except CmdbError as exc:
@@ -88,6 +104,7 @@ def reconcile(client, params, check_mode):
             "this FortiOS release accepts exchange-ip-addr4/6 only while exchange-interface-ip is "
             "enabled, so the module enabled exchange-interface-ip first"
         )
+    result.setdefault("warnings", []).extend(warnings)
     result["requests"] = client.requests
     effective = result.get("object") or {}
     result["exchange_interface_ip"] = _predicted(plan, result, "exchange-interface-ip") == "enable"
@@ -95,6 +112,13 @@ def reconcile(client, params, check_mode):
     result["exchange_ip_addr6"] = _address_or_empty(_predicted(plan, result, "exchange-ip-addr6"), UNSET_ADDR6)
     result["object"] = {k: effective.get(k) for k in ("name", "type", "interface", "remote-gw") if k in effective}
     return result
+
+
+def _address_without_interface_ip(plan):
+    """Whether the plan sets an address while exchange-interface-ip is, and stays, disabled."""
+    setting = any(plan.changes.get(k) not in (None, UNSET_ADDR4, UNSET_ADDR6) for k in _ADDRESSES)
+    interface_ip = plan.changes.get("exchange-interface-ip", (plan.current or {}).get("exchange-interface-ip"))
+    return setting and interface_ip != "enable"
 
 
 def _predicted(plan, result, attribute):

@@ -47,10 +47,13 @@ class ObjectSpec:
         missing, so an unchanged PSK is not rewritten every run) or ``always`` (rotate).
     :arg steps: optional ordered groups of attribute names written one PUT each.
     :arg label: how messages name the object (defaults to path/mkey).
+    :arg secret_attributes: attributes the task gave as secrets, treated as secret whatever
+        their name (known secret names such as ``psksecret`` always are).
     """
 
     def __init__(self, path, mkey=None, attributes=None, state="present", may_create=True,
-                 mkey_attribute="name", secrets=SECRETS_ON_CREATE, steps=None, label=None):
+                 mkey_attribute="name", secrets=SECRETS_ON_CREATE, steps=None, label=None,
+                 secret_attributes=()):
         self.path = path
         self.mkey = mkey
         self.attributes = dict(attributes or {})
@@ -60,6 +63,13 @@ class ObjectSpec:
         self.secrets = secrets
         self.steps = steps
         self.label = label or (path if mkey in (None, "") else "%s %s" % (path, mkey))
+        self.secret_attributes = frozenset(secret_attributes)
+
+    def is_secret(self, attribute):
+        return attribute in self.secret_attributes or is_secret(attribute)
+
+    def mask(self, attributes):
+        return mask(attributes, self.secret_attributes)
 
 
 class Plan:
@@ -78,15 +88,19 @@ class Plan:
     def before(self):
         if self.current is None:
             return {}
-        return mask({k: self.current.get(k) for k in self.spec.attributes if k in self.current})
+        return self.spec.mask({k: self.current.get(k) for k in self.spec.attributes if k in self.current})
 
     def after(self):
         if self.action == "delete":
             return {}
         after = dict(self.before())
         for attribute, value in self.changes.items():
-            after[attribute] = SECRET_MASK if is_secret(attribute) else value
-        return mask(after)
+            after[attribute] = SECRET_MASK if self.spec.is_secret(attribute) else value
+        return self.spec.mask(after)
+
+
+def spec_mask(plan):
+    return plan.spec.mask(plan.current) if plan.current is not None else None
 
 
 class Reconciler:
@@ -115,7 +129,7 @@ class Reconciler:
             return Plan(spec, None, "create", changes)
         changes = {}
         for attribute, wanted in spec.attributes.items():
-            if is_secret(attribute):
+            if spec.is_secret(attribute):
                 if spec.secrets == SECRETS_ALWAYS or current.get(attribute) in (None, ""):
                     changes[attribute] = wanted
             elif not same(attribute, wanted, current.get(attribute)):
@@ -130,7 +144,7 @@ class Reconciler:
             "diff": {"before": plan.before(), "after": plan.after()},
         }
         if not plan.changed or self.check_mode:
-            result["object"] = mask(plan.current) if plan.current is not None else None
+            result["object"] = spec_mask(plan)
             return result
         spec = plan.spec
         if plan.action == "delete":
@@ -138,12 +152,12 @@ class Reconciler:
             result["object"] = None
             return result
         if plan.action == "create":
-            self.client.request("POST", spec.path, None, plan.changes)
+            self.client.request("POST", spec.path, None, plan.changes, secrets=spec.secret_attributes)
         else:
             self._put_in_steps(plan)
         confirmed = self._confirm(plan)
-        result["object"] = mask(confirmed)
-        result["diff"]["after"] = mask({k: confirmed.get(k) for k in spec.attributes if k in confirmed})
+        result["object"] = spec.mask(confirmed)
+        result["diff"]["after"] = spec.mask({k: confirmed.get(k) for k in spec.attributes if k in confirmed})
         return result
 
     def _put_in_steps(self, plan):
@@ -155,7 +169,7 @@ class Reconciler:
         for step in (s for s in steps if s):
             body = {k: plan.changes[k] for k in step}
             try:
-                self.client.request("PUT", spec.path, spec.mkey, body)
+                self.client.request("PUT", spec.path, spec.mkey, body, secrets=spec.secret_attributes)
             except CmdbError as exc:
                 if done:
                     self._undo(plan, done)
@@ -166,7 +180,7 @@ class Reconciler:
     def _undo(self, plan, done):
         """Put back the previous values of steps already written, newest first."""
         for body in reversed(done):
-            previous = {k: plan.current.get(k) for k in body if not is_secret(k)}
+            previous = {k: plan.current.get(k) for k in body if not plan.spec.is_secret(k)}
             if previous:
                 self.client.request("PUT", plan.spec.path, plan.spec.mkey, previous)
 
@@ -177,7 +191,7 @@ class Reconciler:
         if confirmed is None:
             raise ReconcileError("%s was written but the device does not return it" % spec.label)
         for attribute, wanted in plan.changes.items():
-            if is_secret(attribute) or attribute == spec.mkey_attribute:
+            if spec.is_secret(attribute) or attribute == spec.mkey_attribute:
                 continue
             if not same(attribute, wanted, confirmed.get(attribute)):
                 raise ReconcileError(

@@ -21,8 +21,11 @@ description:
     C(changed), check mode and the diff come from that comparison.
   - The phase1-interface must exist; the module never creates half a tunnel.
   - Some FortiOS releases accept C(exchange-ip-addr4) only while C(exchange-interface-ip) is
-    enabled. On those, when O(exchange_interface_ip) is not given, the module enables it first
-    (and warns); when O(exchange_interface_ip=false) it fails before writing anything.
+    enabled. The module therefore writes the addresses while it is enabled (enabling first, or
+    disabling last). On those releases, when O(exchange_interface_ip) is not given and an address
+    is refused, it enables C(exchange-interface-ip) first and warns; when the device refuses the
+    combination asked for, the steps already written are undone and the task fails naming the fix.
+    Check mode cannot know the release's rule and says so in a warning when it matters.
 options:
   name:
     description: Name of the phase1-interface (the tunnel).

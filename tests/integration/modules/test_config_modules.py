@@ -53,15 +53,25 @@ def test_gated_release_enables_interface_ip_first(module_lab):
     bodies = [w.get("body_keys") for w in module_lab.writes_since("HUB_OLD", mark) if w["status"] == 200]
     assert bodies == [["exchange-interface-ip"], ["exchange-ip-addr4"]]
 
+    # Disabling with a new address: the address is written while exchange-interface-ip is still on.
+    mark = module_lab.mark("HUB_OLD")
+    report, proc = module_lab.playbook("exchange.yml", extra_vars=dict(hub, interface_ip=False, addr4="10.200.99.2"))
+    result = module_lab.result(report, "Exchange", "HUB_OLD")
+    assert proc.returncode == 0, proc.stdout[-2000:]
+    assert (result["exchange_interface_ip"], result["exchange_ip_addr4"]) == (False, "10.200.99.2")
+    bodies = [w.get("body_keys") for w in module_lab.writes_since("HUB_OLD", mark)]
+    assert bodies == [["exchange-ip-addr4"], ["exchange-interface-ip"]]
+
+    # Another address while it is off and must stay off: this release refuses; nothing is written.
     mark = module_lab.mark("HUB_OLD")
     report, proc = module_lab.playbook(
-        "exchange.yml", extra_vars=dict(hub, interface_ip=False, addr4="10.200.99.2", allow_failure=True))
+        "exchange.yml", extra_vars=dict(hub, interface_ip=False, addr4="10.200.99.3", allow_failure=True))
     refused = module_lab.result(report, "Exchange", "HUB_OLD")
     assert refused["failed"] and "set exchange_interface_ip: true" in refused["msg"]
-    # Disabling came first and was accepted; the refused address made the module undo it.
-    assert "Earlier steps were undone, the tunnel is as before" in refused["msg"]
+    assert "Nothing was written" in refused["msg"]
+    assert [w for w in module_lab.writes_since("HUB_OLD", mark) if w["status"] == 200] == []
     config = module_lab.config("HUB_OLD")
-    assert "set exchange-interface-ip enable" in config and "set exchange-ip-addr4 10.200.99.1" in config
+    assert "set exchange-interface-ip enable" not in config and "set exchange-ip-addr4 10.200.99.2" in config
 
 
 def test_wrong_input_refused_before_any_write(module_lab):
@@ -130,6 +140,8 @@ def test_secrets_never_shown(module_lab):
 
 
 def test_persistent_500_fails_cleanly_and_keeps_the_old_object(module_lab):
+    _report, proc = module_lab.playbook("exchange.yml", extra_vars=dict(SITE_A, addr4="10.200.9.9"))
+    assert proc.returncode == 0, proc.stdout[-2000:]
     module_lab.fault("SITE_A", "--method", "PUT", "--path-pattern", "phase1-interface/SiteA-to-SiteB",
                      "--status", "500", "--count", "5")
     try:

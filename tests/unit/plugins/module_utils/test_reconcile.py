@@ -197,8 +197,23 @@ def test_unchanged_secret_not_rewritten_and_rotation_explicit():
 
 
 def test_secret_in_config_is_refused_with_the_fix():
-    with pytest.raises(ReconcileError, match="config.psksecret is a secret: move it under objects\\[0\\].secrets"):
+    with pytest.raises(ReconcileError, match="objects\\[0\\].config.psksecret is a secret: give it under objects\\[0\\].secrets"):
         cmdb(lab(), path=P1, mkey="SiteA", config={"psksecret": "x"})
+
+
+def test_secret_in_a_child_table_is_refused_with_its_path():
+    with pytest.raises(ReconcileError, match="objects\\[0\\].config.neighbor\\[0\\].password is a secret"):
+        cmdb(lab(), path="router/bgp", config={"neighbor": [{"ip": "10.0.0.9", "password": "s3cr3t"}]})
+
+
+def test_any_attribute_given_as_secret_is_treated_as_one():
+    device = lab()
+    device.tables["system/interface"]["Lo0"]["auth-pwd"] = "ENC Zm9v"
+    result = cmdb(device, path="system/interface", mkey="Lo0", secrets={"auth-pwd": "hunter22"})
+    assert not result["changed"] and device.writes() == []
+    rotated = cmdb(device, path="system/interface", mkey="Lo0", secrets={"auth-pwd": "hunter23"},
+                   update_secrets="always")
+    assert rotated["changed"] and "hunter23" not in repr(rotated) and "ENC Zm9v" not in repr(rotated["diff"])
 
 
 def test_several_objects_checked_before_first_write():
@@ -246,3 +261,23 @@ def test_device_error_message_names_object_field_and_cli_error():
 def test_value_comparison(attribute, wanted, current, equal):
     assert same(attribute, wanted, current) is equal
     assert (normalise(attribute, wanted) == normalise(attribute, current)) is equal
+
+
+def test_disabling_writes_the_address_first_then_interface_ip(gated_device):
+    gated_device.tables[P1]["SiteA"].update({"exchange-interface-ip": "enable", "exchange-ip-addr4": "10.1.1.1"})
+    result = exchange(gated_device, exchange_interface_ip=False, exchange_ip_addr4="")
+    assert [w[3] for w in gated_device.writes()] == [{"exchange-ip-addr4": "0.0.0.0"}, {"exchange-interface-ip": "disable"}]
+    assert result["exchange_interface_ip"] is False and result["exchange_ip_addr4"] == ""
+
+
+def test_check_mode_warns_when_the_release_rule_matters():
+    result = exchange(lab(), check_mode=True, exchange_ip_addr4="10.9.9.9")
+    assert any("prediction assumes" in w for w in result["warnings"])
+
+
+def test_ipv6_address_sent_and_compared_compressed():
+    device = lab()
+    result = exchange(device, exchange_ip_addr6="2001:DB8:0::1")
+    assert device.writes()[-1][3] == {"exchange-ip-addr6": "2001:db8::1"} and result["exchange_ip_addr6"] == "2001:db8::1"
+    device.log.clear()
+    assert not exchange(device, exchange_ip_addr6="2001:db8::1")["changed"] and device.writes() == []
