@@ -164,7 +164,7 @@ def cmd_fault(args) -> int:
                 return 2
             rule = {"device": args.device, "method": args.method, "path_pattern": args.path_pattern,
                     "status": args.status, "count": args.count, "retry_after": args.retry_after,
-                    "latency": args.latency, "drop": args.drop}
+                    "latency": args.latency, "drop": args.drop, "after": args.after}
             print(json.dumps(_admin(state, "POST", "/faults", rule)))
     except urllib.error.HTTPError as exc:
         print(exc.read().decode(errors="replace"), file=sys.stderr)
@@ -269,6 +269,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--path-pattern", default=".*", help="regex searched in the request path")
     p.add_argument("--status", type=int, choices=(401, 429, 500, 502, 503, 504))
     p.add_argument("--count", type=int, default=1, help="times to fire (0 = until cleared)")
+    p.add_argument("--after", type=int, default=0, help="let this many matching requests through first")
     p.add_argument("--retry-after", type=int)
     p.add_argument("--latency", type=float, default=0.0)
     p.add_argument("--drop", action="store_true")

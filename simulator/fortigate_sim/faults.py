@@ -30,8 +30,10 @@ class FaultRule:
     retry_after: Optional[int] = None
     latency: float = 0.0
     drop: bool = False
+    after: int = 0  # let this many matching requests through first (e.g. fail the 2nd step of a change)
     id: int = field(default_factory=lambda: next(_ids))
     fired: int = 0
+    passed: int = 0
 
     def __post_init__(self):
         self.method = self.method.upper()
@@ -40,8 +42,8 @@ class FaultRule:
             raise ValueError("fault status must be one of 401, 429, 500, 502, 503, 504")
         if self.status is None and not self.drop and not self.latency:
             raise ValueError("a fault needs a status, a latency or drop")
-        if self.count < 0 or self.latency < 0:
-            raise ValueError("count and latency must not be negative")
+        if self.count < 0 or self.latency < 0 or self.after < 0:
+            raise ValueError("count, latency and after must not be negative")
 
     def matches(self, device: str, method: str, path: str) -> bool:
         return (self.device in (device, "*") and self.method in (method, "*")
@@ -80,6 +82,9 @@ class FaultRegistry:
         with self._lock:
             for rule in self._rules:
                 if not rule.exhausted and rule.matches(device, method, path):
+                    if rule.passed < rule.after:
+                        rule.passed += 1
+                        continue
                     rule.fired += 1
                     return rule
         return None

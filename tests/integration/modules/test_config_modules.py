@@ -186,3 +186,26 @@ def test_user_password_login_on_a_release_with_only_logincheck(module_lab):
     assert ("POST", "/logincheck", 200) in [(r["method"], r["path"], r["status"]) for r in requests]
     assert [(r["method"], r["status"]) for r in requests if r["path"] == "/api/v2/cmdb/firewall/address"][-1] == ("POST", 200)
     assert 'edit "cookie-net"' in module_lab.config("OLD_COOKIE")
+
+
+def test_refused_second_step_is_undone_so_the_tunnel_is_never_half_written(module_lab):
+    start = dict(SITE_A, interface_ip=False, addr4="")
+    _report, proc = module_lab.playbook("exchange.yml", extra_vars=start)
+    assert proc.returncode == 0, proc.stdout[-2000:]
+    # The first PUT (exchange-interface-ip enable) goes through; the second (the address) gets a 500.
+    module_lab.fault("SITE_A", "--method", "PUT", "--path-pattern", "phase1-interface/SiteA-to-SiteB",
+                     "--after", "1", "--status", "500", "--count", "1")
+    mark = module_lab.mark("SITE_A")
+    try:
+        report, _proc = module_lab.playbook(
+            "exchange.yml", extra_vars=dict(SITE_A, interface_ip=True, addr4="10.200.5.5", allow_failure=True))
+    finally:
+        module_lab.clear_faults()
+    failed = module_lab.result(report, "Exchange", "SITE_A")
+    assert failed["failed"] and "earlier step(s) of this change were undone" in failed["msg"]
+    puts = [(r.get("body_keys"), r["status"]) for r in module_lab.writes_since("SITE_A", mark)]
+    # (the injected fault answers before the body is read, so its log line has no body keys)
+    assert [status for _keys, status in puts] == [200, 500, 200]
+    assert puts[0][0] == ["exchange-interface-ip"] and puts[2][0] == ["exchange-interface-ip"]
+    config = module_lab.config("SITE_A")
+    assert "set exchange-interface-ip enable" not in config and "10.200.5.5" not in config
