@@ -146,16 +146,6 @@ class CmdbClient:
             return results[0] if results else None
         return results
 
-    def path_exists(self, path):
-        """True when the device knows the CMDB table or singleton ``path``."""
-        try:
-            self.request("GET", path, action="schema")
-        except CmdbError as exc:
-            if exc.status in (404, 405) or exc.code == -3:
-                return False
-            raise
-        return True
-
 
 def _decode(text):
     if isinstance(text, (bytes, bytearray)):

@@ -60,7 +60,16 @@ def describe_path(client, path, where):
         for attribute, value in entry.items():
             if attribute != "q_origin_key" and value == entry.get("q_origin_key"):
                 return _PathInfo(False, attribute)
-    return _PathInfo(False, KNOWN_MKEY_ATTRIBUTES.get(path, "name"))
+    return _PathInfo(False, _schema_mkey(client, path) or KNOWN_MKEY_ATTRIBUTES.get(path, "name"))
+
+
+def _schema_mkey(client, path):
+    """The key attribute from the table's schema (``?action=schema``), when the device gives one."""
+    try:
+        schema = client.request("GET", path, action="schema").get("results")
+    except CmdbError:
+        return None
+    return schema.get("mkey") if isinstance(schema, dict) and schema.get("mkey") else None
 
 
 def object_requests(params):

@@ -408,6 +408,9 @@ class _Parser:
 
     def feed_line(self, line):
         """Read one stripped line in any layout (the general path)."""
+        if "  " in line or "\t" in line:
+            # Damaged spacing (``IPsec  SA:``) must not hide a known key; values lose nothing.
+            line = " ".join(line.split())
         if "#" in line or "$" in line or "vpn" in line:
             if _PROMPT_ONLY.match(line):
                 return
@@ -439,7 +442,7 @@ class _Parser:
         if generic and generic.group(1).strip():
             self.generic_pairs(generic.group(1).strip(), (generic.group(2) or "").strip())
         else:
-            self.warn("skipped unreadable text %r" % _clip(text))
+            self.warn("skipped unreadable text %r" % _shown(text))
 
     def generic_pairs(self, key, value):
         """Store a key we do not model; a flattened value may hold further pairs."""
@@ -448,7 +451,7 @@ class _Parser:
         while rest:
             pair = _GENERIC_LINE.match(rest)
             if not pair:
-                self.warn("skipped unreadable text %r" % _clip(rest))
+                self.warn("skipped unreadable text %r" % _shown(rest))
                 return
             key = pair.group(1).split()[-1] if " " in pair.group(1) else pair.group(1)
             value, rest = _split_free_text((pair.group(2) or "").strip())
@@ -463,7 +466,7 @@ class _Parser:
         if pair and _looks_like_key(pair.group(1)):
             self.generic_pairs(pair.group(1), (pair.group(2) or "").strip())
         else:
-            self.warn("ignored %r after %s" % (_clip(rest), after_key))
+            self.warn("ignored %r after %s" % (_shown(rest), after_key))
 
     def finish(self):
         for gateway in self.gateways:
@@ -484,6 +487,15 @@ def _split_free_text(value):
     if cut is None:
         return value, ""
     return value[:cut.start()].strip(), value[cut.end():].strip()
+
+
+# Damaged key-material lines (``SK_ei 36:…``, ``key; 1a2b…``) must not reach warnings either.
+_KEY_MATERIAL = re.compile(r"^\W*(key|sk_\w+|enc|dec)\b", re.IGNORECASE)
+
+
+def _shown(text):
+    """Text for a warning: clipped, and key material replaced by a placeholder."""
+    return "<key material>" if _KEY_MATERIAL.match(text) else _clip(text)
 
 
 def _clip(text, limit=80):

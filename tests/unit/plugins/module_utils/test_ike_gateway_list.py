@@ -265,3 +265,16 @@ def test_truncated_value_is_a_warning_naming_the_field():
     gateways, warnings = parse("vd: root/0\nname: t\naddr: 10.0.0.1:5")
     assert gateways[0]["local_addr"] is None
     assert warnings == ["line 3 (gateway t): could not read addr value '10.0.0.1:5'"]
+
+
+@pytest.mark.parametrize("damaged", ["  SK_ei 36:0C1A54F2D8E7B9A60C1A54F2", "  key; fc443e8594fa5be2-eae13f4db24b4d78"])
+def test_damaged_key_material_never_reaches_warnings(damaged):
+    text = FGT_A_MULTILINE.replace("  key: fc443e8594fa5be2-eae13f4db24b4d78", damaged)
+    gateways, warnings = parse(text)
+    assert warnings and all("<key material>" in w for w in warnings)
+    assert "0C1A54F2" not in json.dumps([gateways, warnings]) and "fc443e85" not in json.dumps([gateways, warnings])
+
+
+def test_damaged_spacing_in_a_key_is_read():
+    gateways, warnings = parse(FGT_A_MULTILINE.replace("IPsec SA: created", "IPsec  SA:  created"))
+    assert warnings == [] and gateways == parse(FGT_A_MULTILINE)[0]
