@@ -62,6 +62,8 @@ end
     ("FGT_1 (SiteA-to-SiteB) # ", "SiteA-to-SiteB"),
     ("FGT_1 (my tunnel) #", "my tunnel"),
     ("FGT_1 (root) # ", "root"),
+    ("FGT_RO $ ", ""),                       # restricted (read-only) admin profile
+    ("FGT_RO (root) $ ", "root"),
     ("--More-- ", None),
     ("set ip 10.0.0.1", None),
     (None, None),
