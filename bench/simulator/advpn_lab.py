@@ -1,0 +1,141 @@
+# Copyright (c) overlay.fortigate contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The lab both simulator benchmarks use: an ADVPN hub with N spokes and BGP on loopback.
+
+Hub ``HUB`` (dial-up phase1 ``EDGE``, auto-discovery sender, BGP neighbor-range), spokes ``S001``…
+(static phase1 ``H1`` to the hub, auto-negotiate, loopback, BGP neighbor to the hub loopback, a LAN).
+It converges: every spoke's BGP session comes up and the LANs are exchanged.
+"""
+
+from __future__ import annotations
+
+import yaml
+
+PSK = "bench-model-psk"
+
+HUB = f"""\
+config system interface
+    edit "Lo0"
+        set vdom "root"
+        set type loopback
+        set ip 10.200.255.253 255.255.255.255
+        set allowaccess ping
+    next
+end
+config router static
+    edit 1
+        set gateway 203.0.113.254
+        set device "port1"
+    next
+    edit 2
+        set dst 10.200.0.0 255.255.0.0
+        set blackhole enable
+    next
+end
+config vpn ipsec phase1-interface
+    edit "EDGE"
+        set type dynamic
+        set interface "port1"
+        set ike-version 2
+        set peertype any
+        set proposal aes256gcm-prfsha256
+        set add-route disable
+        set auto-discovery-sender enable
+        set exchange-ip-addr4 10.200.255.253
+        set psksecret "{PSK}"
+    next
+end
+config vpn ipsec phase2-interface
+    edit "EDGE"
+        set phase1name "EDGE"
+        set proposal aes256gcm
+        set keepalive enable
+    next
+end
+config router bgp
+    set as 65000
+    set recursive-next-hop enable
+    config neighbor-group
+        edit "EDGE"
+            set remote-as 65000
+            set update-source "Lo0"
+            set route-reflector-client enable
+        next
+    end
+    config neighbor-range
+        edit 1
+            set prefix 10.200.0.0 255.255.0.0
+            set neighbor-group "EDGE"
+        next
+    end
+    config network
+        edit 1
+            set prefix 10.200.0.0 255.255.0.0
+        next
+    end
+end
+"""
+
+SPOKE = """\
+config system interface
+    edit "Lo0"
+        set vdom "root"
+        set type loopback
+        set ip {lo} 255.255.255.255
+        set allowaccess ping
+    next
+end
+config router static
+    edit 1
+        set gateway 100.64.255.254
+        set device "port1"
+    next
+end
+config vpn ipsec phase1-interface
+    edit "H1"
+        set interface "port1"
+        set ike-version 2
+        set peertype any
+        set proposal aes256gcm-prfsha256
+        set remote-gw 203.0.113.1
+        set auto-discovery-receiver enable
+        set exchange-ip-addr4 {lo}
+        set psksecret "{psk}"
+    next
+end
+config vpn ipsec phase2-interface
+    edit "H1"
+        set phase1name "H1"
+        set proposal aes256gcm
+        set auto-negotiate enable
+    next
+end
+config router bgp
+    set as 65000
+    set recursive-next-hop enable
+    config neighbor
+        edit "10.200.255.253"
+            set remote-as 65000
+            set update-source "Lo0"
+        next
+    end
+    config network
+        edit 1
+            set prefix {lan} 255.255.255.0
+        next
+    end
+end
+"""
+
+
+def lab_yaml(spokes: int) -> str:
+    devices = [{"name": "HUB", "interfaces": [{"name": "port1", "ip": "203.0.113.1/24", "role": "wan"}],
+                "config": HUB}]
+    for i in range(1, spokes + 1):
+        lo, lan = f"10.200.{i // 250}.{i % 250 + 1}", f"10.{1 + i // 250}.{i % 250}.0"
+        devices.append({"name": f"S{i:03d}", "config": SPOKE.format(lo=lo, lan=lan, psk=PSK), "interfaces": [
+            {"name": "port1", "ip": f"100.64.{i // 250}.{i % 250 + 1}/16", "role": "wan"},
+            {"name": "port2", "ip": f"10.{1 + i // 250}.{i % 250}.1/24", "role": "lan", "allowaccess": "ping"}]})
+    return yaml.safe_dump({"lab": f"bench-model-{spokes}", "devices": devices,
+                           "defaults": {"admin": {"user": "admin", "password": "auto"}, "api_token": "auto"}},
+                          sort_keys=False)
