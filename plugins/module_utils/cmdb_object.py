@@ -36,9 +36,12 @@ OBJECT_OPTIONS = ("path", "mkey", "mkey_attribute", "config", "secrets", "state"
 
 
 class _PathInfo:
-    def __init__(self, singleton, mkey_attribute):
+    """What one GET of a path told: singleton (with its object) or table (with its key attribute)."""
+
+    def __init__(self, singleton, mkey_attribute, singleton_object=None):
         self.singleton = singleton
         self.mkey_attribute = mkey_attribute
+        self.singleton_object = singleton_object
 
 
 def describe_path(client, path, where):
@@ -54,7 +57,7 @@ def describe_path(client, path, where):
         raise
     results = envelope.get("results")
     if isinstance(results, dict):
-        return _PathInfo(True, None)
+        return _PathInfo(True, None, results)
     entries = [entry for entry in results or [] if isinstance(entry, dict)]
     for entry in entries:
         for attribute, value in entry.items():
@@ -114,34 +117,34 @@ def build_spec(item, info, secrets, index):
 
 
 def read_object(client, item, infos, index):
-    """Read one object; learn about its path (one more GET) only when the read cannot tell.
+    """Read one object; describe its path (one more GET) only when the read cannot tell.
 
     An entry found by key proves the path is a table, so an unchanged re-run costs one GET
     per object. A missing entry, or no key, needs the path's description: does it exist,
-    is it a singleton, which attribute holds the key for a create.
+    is it a singleton (then the description is the object), which attribute holds the key.
     """
     path = (item.get("path") or "").strip("/")
     if not path:
         raise ReconcileError("objects[%d].path is missing; give the CMDB path" % index)
     mkey = item.get("mkey")
     has_key = mkey not in (None, "")
-    read_first = has_key and path not in infos
-    current, refused = None, None
-    if read_first:
+    read, refused = False, None
+    if has_key and path not in infos:
+        read = True
         try:
             current = client.get(path, mkey)
         except CmdbError as exc:
-            refused = exc  # maybe a key on a singleton; the path's description tells
-    if current is not None:
-        return current, _PathInfo(False, None)
+            current, refused = None, exc  # maybe a key on a singleton; the description tells
+        if current is not None:
+            return current, _PathInfo(False, None)
     if path not in infos:
         infos[path] = describe_path(client, path, "objects[%d]" % index)
     info = infos[path]
-    if refused is not None and not info.singleton:
+    if info.singleton:
+        return info.singleton_object, info
+    if refused is not None:
         raise refused
-    if has_key and not info.singleton and not read_first:
-        current = client.get(path, mkey)
-    return current, info
+    return (client.get(path, mkey) if has_key and not read else None), info
 
 
 def reconcile(client, params, check_mode):
@@ -151,7 +154,7 @@ def reconcile(client, params, check_mode):
     for index, item in enumerate(object_requests(params)):
         current, info = read_object(client, item, infos, index)
         spec = build_spec(item, info, params.get("update_secrets") or "on_create", index)
-        plans.append(reconciler.plan(spec) if info.singleton else reconciler.plan(spec, current))
+        plans.append(reconciler.plan(spec, current))
     results = []
     for plan in plans:
         outcome = reconciler.apply(plan)

@@ -39,21 +39,23 @@ def is_secret(attribute):
     return attribute in SECRET_ATTRIBUTES or attribute.endswith(("secret", "password", "-key"))
 
 
+def _ipv6(value):
+    """The compressed lower-case form of an IPv6 address or prefix; None when it is not one."""
+    try:
+        return str(ipaddress.ip_interface(value) if "/" in value else ipaddress.IPv6Address(value))
+    except ValueError:
+        return None
+
+
 def normal_address(value):
-    """An IPv6 address or prefix in compressed lower-case form (as FortiOS stores it); else as is."""
-    if ":" in value:
-        try:
-            return str(ipaddress.ip_interface(value) if "/" in value else ipaddress.IPv6Address(value))
-        except ValueError:
-            return value
-    return value
+    """An IPv6 address or prefix in compressed form (as FortiOS stores it); anything else as is."""
+    return (_ipv6(value) or value) if ":" in value else value
 
 
 def _address(value):
     """Canonical ``a.b.c.d m.m.m.m`` for IPv4 address/prefix forms, compressed IPv6; None otherwise."""
     if ":" in value and " " not in value:
-        compressed = normal_address(value)
-        return compressed if compressed != value or _is_ipv6_form(value) else None
+        return _ipv6(value)
     match = _IPV4_PREFIX.match(value) or _IPV4_MASK.match(value)
     if match is None:
         return None
@@ -150,14 +152,6 @@ def secret_paths(value, path):
         for index, item in enumerate(value):
             found += secret_paths(item, "%s[%d]" % (path, index))
     return found
-
-
-def _is_ipv6_form(value):
-    try:
-        ipaddress.ip_interface(value)
-    except ValueError:
-        return False
-    return True
 
 
 def is_ipv4(value):

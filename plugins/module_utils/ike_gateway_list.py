@@ -453,7 +453,7 @@ class _Parser:
             if not pair:
                 self.warn("skipped unreadable text %r" % _shown(rest))
                 return
-            key = pair.group(1).split()[-1] if " " in pair.group(1) else pair.group(1)
+            key = pair.group(1).split()[-1]
             value, rest = _split_free_text((pair.group(2) or "").strip())
             self.store_extra(key, value)
 
@@ -476,7 +476,8 @@ class _Parser:
 
 
 def _looks_like_key(text):
-    return " " not in text.strip() and bool(text.strip())
+    text = text.strip()
+    return bool(text) and " " not in text
 
 
 def _split_free_text(value):
@@ -518,14 +519,15 @@ def _as_text(text):
     return text
 
 
-def parse_gateway_list(text):
+def parse_gateway_list(text, strict=False):
     """Parse ``diagnose vpn ike gateway list`` output.
 
     :arg text: the command output, as a string (a list of lines is accepted too).
+    :arg strict: make text that had to be skipped an error instead of a warning.
     :returns: :class:`GatewayListResult` with ``gateways`` (one dict per ``vd:`` block,
         keys :data:`GATEWAY_KEYS`) and ``warnings`` (text that was skipped, by line).
     :raises GatewayListError: when the text is a FortiOS error message, is not text, or
-        holds something other than a gateway list.
+        holds something other than a gateway list; in strict mode also when text was skipped.
     """
     text = _as_text(text)
     # The parser builds many small containers and no reference cycles; pausing the cyclic
@@ -534,10 +536,16 @@ def parse_gateway_list(text):
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _parse_lines(text)
+        result = _parse_lines(text)
     finally:
         if collecting:
             gc.enable()
+    if strict and result.warnings:
+        raise GatewayListError(
+            "strict mode and %d part(s) of the text could not be read: %s. Pass strict=false to keep "
+            "what was read and warn." % (len(result.warnings), "; ".join(result.warnings))
+        )
+    return result
 
 
 def _parse_lines(text):

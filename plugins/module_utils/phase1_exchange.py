@@ -18,6 +18,7 @@ from ansible_collections.overlay.fortigate.plugins.module_utils.reconcile import
     ObjectSpec,
     Reconciler,
     ReconcileError,
+    state_after,
 )
 
 PATH = "vpn.ipsec/phase1-interface"
@@ -105,12 +106,11 @@ def reconcile(client, params, check_mode):
             "enabled, so the module enabled exchange-interface-ip first"
         )
     result.setdefault("warnings", []).extend(warnings)
-    result["requests"] = client.requests
-    effective = result.get("object") or {}
-    result["exchange_interface_ip"] = _predicted(plan, result, "exchange-interface-ip") == "enable"
-    result["exchange_ip_addr4"] = _address_or_empty(_predicted(plan, result, "exchange-ip-addr4"), UNSET_ADDR4)
-    result["exchange_ip_addr6"] = _address_or_empty(_predicted(plan, result, "exchange-ip-addr6"), UNSET_ADDR6)
-    result["object"] = {k: effective.get(k) for k in ("name", "type", "interface", "remote-gw") if k in effective}
+    state = state_after(result, plan.current)
+    result["exchange_interface_ip"] = state.get("exchange-interface-ip") == "enable"
+    result["exchange_ip_addr4"] = _address_or_empty(state.get("exchange-ip-addr4"), UNSET_ADDR4)
+    result["exchange_ip_addr6"] = _address_or_empty(state.get("exchange-ip-addr6"), UNSET_ADDR6)
+    result["object"] = {k: state[k] for k in ("name", "type", "interface", "remote-gw") if k in state}
     return result
 
 
@@ -119,14 +119,6 @@ def _address_without_interface_ip(plan):
     setting = any(plan.changes.get(k) not in (None, UNSET_ADDR4, UNSET_ADDR6) for k in _ADDRESSES)
     interface_ip = plan.changes.get("exchange-interface-ip", (plan.current or {}).get("exchange-interface-ip"))
     return setting and interface_ip != "enable"
-
-
-def _predicted(plan, result, attribute):
-    """The value after the task: read back in normal mode, predicted in check mode."""
-    after = result["diff"]["after"]
-    if attribute in after:
-        return after[attribute]
-    return (result.get("object") or plan.current or {}).get(attribute)
 
 
 def _address_or_empty(value, unset):

@@ -16,6 +16,7 @@ from ansible_collections.overlay.fortigate.plugins.module_utils.reconcile import
     ObjectSpec,
     Reconciler,
     ReconcileError,
+    state_after,
 )
 
 # kind -> (phase2 table, phase1 table)
@@ -70,9 +71,7 @@ def reconcile(client, params, check_mode):
         # Only when enabling: one more read, and a setting already on the device is left alone.
         refuse_dialup(client, kind, current)
     result = reconciler.apply(plan)
-    result["requests"] = client.requests
-    state = dict(current)
-    state.update(result["diff"]["after"])
+    state = state_after(result, current)
     auto_negotiate = state.get("auto-negotiate") == "enable"
     keepalive = state.get("keepalive") == "enable"
     result.update(

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 from ansible_collections.overlay.fortigate.plugins.module_utils.cmdb_client import CmdbError
 from ansible_collections.overlay.fortigate.plugins.module_utils.cmdb_values import (
-    SECRET_MASK,
     is_secret,
     mask,
     same,
@@ -71,6 +70,10 @@ class ObjectSpec:
     def mask(self, attributes):
         return mask(attributes, self.secret_attributes)
 
+    def managed(self, obj):
+        """The attributes this spec manages, as ``obj`` holds them, secrets masked."""
+        return self.mask({k: obj[k] for k in self.attributes if k in obj})
+
 
 class Plan:
     """The outcome of comparing one ObjectSpec with the device, before any write."""
@@ -86,21 +89,21 @@ class Plan:
         return self.action != "none"
 
     def before(self):
-        if self.current is None:
-            return {}
-        return self.spec.mask({k: self.current.get(k) for k in self.spec.attributes if k in self.current})
+        return self.spec.managed(self.current) if self.current is not None else {}
 
     def after(self):
         if self.action == "delete":
             return {}
-        after = dict(self.before())
-        for attribute, value in self.changes.items():
-            after[attribute] = SECRET_MASK if self.spec.is_secret(attribute) else value
-        return self.spec.mask(after)
+        after = self.before()
+        after.update(self.spec.mask(self.changes))
+        return after
 
 
-def spec_mask(plan):
-    return plan.spec.mask(plan.current) if plan.current is not None else None
+def state_after(result, current):
+    """The whole object after a task: read back in normal mode, predicted in check mode."""
+    state = dict(result.get("object") or current or {})
+    state.update(result["diff"]["after"])
+    return state
 
 
 class Reconciler:
@@ -138,13 +141,18 @@ class Reconciler:
 
     # -- applying ---------------------------------------------------------------------------
     def apply(self, plan):
-        """Write the plan (unless in check mode); return the module result fragment."""
+        """Write the plan (unless in check mode); return the module result fragment.
+
+        ``requests`` is every write the client sent so far (the list is shared, so a module
+        that applies several plans reports them all).
+        """
         result = {
             "changed": plan.changed,
             "diff": {"before": plan.before(), "after": plan.after()},
+            "requests": self.client.requests,
         }
         if not plan.changed or self.check_mode:
-            result["object"] = spec_mask(plan)
+            result["object"] = plan.spec.mask(plan.current)
             return result
         spec = plan.spec
         if plan.action == "delete":
@@ -157,7 +165,7 @@ class Reconciler:
             self._put_in_steps(plan)
         confirmed = self._confirm(plan)
         result["object"] = spec.mask(confirmed)
-        result["diff"]["after"] = spec.mask({k: confirmed.get(k) for k in spec.attributes if k in confirmed})
+        result["diff"]["after"] = spec.managed(confirmed)
         return result
 
     def _put_in_steps(self, plan):

@@ -211,12 +211,9 @@ def main():
     else:
         result["command"], output = read_from_device(module)
     try:
-        parsed = parse_gateway_list(output)
+        parsed = parse_gateway_list(output, strict=module.params["strict"])
     except GatewayListError as exc:
         module.fail_json(msg="ike_gateway_facts: %s" % exc, **result)
-    if parsed.warnings and module.params["strict"]:
-        module.fail_json(msg="ike_gateway_facts: strict mode and part of the output could not be read: %s"
-                         % "; ".join(parsed.warnings), **result)
     for warning in parsed.warnings:
         module.warn("ike_gateway_facts: %s" % warning)
     result["ansible_facts"] = {

@@ -24,16 +24,9 @@ def gateway_facts(text, strict=False, source="parse_ike_gateway_list"):
     :arg source: name shown in warnings and errors, so users know which task spoke.
     """
     try:
-        result = parse_gateway_list(text)
+        result = parse_gateway_list(text, strict=strict)
     except GatewayListError as exc:
         raise GatewayListError("%s: %s" % (source, exc)) from None
-    if result.warnings:
-        if strict:
-            raise GatewayListError(
-                "%s: strict mode and %d part(s) of the text could not be read: %s. "
-                "Pass strict=false to keep what was read and warn."
-                % (source, len(result.warnings), "; ".join(result.warnings))
-            )
-        for warning in result.warnings:
-            _display.warning("%s: %s" % (source, warning))
+    for warning in result.warnings:
+        _display.warning("%s: %s" % (source, warning))
     return result.gateways

@@ -7,21 +7,16 @@ way to run ``ansible-playbook`` against the generated inventory. Whatever a test
 from __future__ import annotations
 
 import json
-import ssl
-import subprocess
-import sys
 import urllib.error
 import urllib.request
 from pathlib import Path
 from typing import Any, Optional
 
 import pytest
-import yaml
-from lab_support import ansible_environment, fortigate_sim
+from lab_support import SimLab, fortigate_sim, running_lab
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[2]
-VENV_BIN = Path(sys.executable).parent
 
 
 # The simulator tests call fortigate-sim as ``sim``.
@@ -39,17 +34,17 @@ class Response:
         return json.loads(self.text)
 
 
-class Lab:
+class Lab(SimLab):
+    """The shared lab handle, plus raw HTTP(S) requests with a choice of credentials."""
+
     def __init__(self, workdir: Path):
-        self.workdir = workdir
-        self.inventory_path = workdir / "inventory.yml"
-        self.reload()
+        super().__init__(workdir, HERE / "playbooks")
+        self.inventory_path = self.inventory
+        self.ssl = self._ssl
 
     def reload(self) -> None:
-        self.state = json.loads((self.workdir / "state.json").read_text())
-        self.inventory = yaml.safe_load(self.inventory_path.read_text())
-        self.hosts = self.inventory["all"]["children"]["fortigates"]["hosts"]
-        self.ssl = ssl.create_default_context(cafile=self.state["ca_path"])
+        """Read the state and inventory again (after a restart: new ports, same credentials)."""
+        self.__init__(self.workdir)
 
     def host(self, device: str) -> dict:
         return self.hosts[device]
@@ -74,28 +69,17 @@ class Lab:
     def get(self, device, path, **kw):
         return self.request(device, "GET", path, **kw)
 
-    def log_mark(self, device: str) -> int:
-        path = self.workdir / device / "requests.jsonl"
-        return len(path.read_text().splitlines()) if path.exists() else 0
+    log_mark = SimLab.mark
 
     def log_since(self, device: str, mark: int) -> list[dict]:
-        lines = (self.workdir / device / "requests.jsonl").read_text().splitlines()
-        return [json.loads(line) for line in lines[mark:]]
+        return self.requests_since(device, mark)
 
     def playbook(self, name: str, *extra: str, check_mode: bool = False) -> dict:
         """Run a playbook from ``playbooks/`` with the json callback; returns the parsed report."""
-        env = ansible_environment(ANSIBLE_HOST_KEY_CHECKING="False")
-        command = [str(VENV_BIN / "ansible-playbook"), "-i", str(self.inventory_path),
-                   str(HERE / "playbooks" / name), *extra]
-        if check_mode:
-            command.append("--check")
-        result = subprocess.run(command, capture_output=True, text=True, env=env, timeout=300, check=False)
-        try:
-            report = json.loads(result.stdout[result.stdout.index("{"):])
-        except ValueError:
-            raise AssertionError(f"no JSON from ansible-playbook:\n{result.stdout}\n{result.stderr}") from None
-        report["rc"] = result.returncode
-        report["stderr"] = result.stderr
+        report, proc = super().playbook(name, *extra, *(["--check"] if check_mode else []),
+                                        env={"ANSIBLE_HOST_KEY_CHECKING": "False"})
+        report["rc"] = proc.returncode
+        report["stderr"] = proc.stderr
         return report
 
 
@@ -111,12 +95,8 @@ def task_results(report: dict) -> dict[tuple[str, str], dict]:
 
 @pytest.fixture(scope="session")
 def lab(tmp_path_factory) -> Lab:
-    workdir = tmp_path_factory.mktemp("fortigate-sim-lab")
-    sim("start", "--lab", str(HERE / "labs" / "test-lab.yml"), "--workdir", str(workdir))
-    try:
-        yield Lab(workdir)
-    finally:
-        sim("stop", "--workdir", str(workdir), check=False)
+    with running_lab(tmp_path_factory.mktemp("fortigate-sim-lab"), HERE / "labs" / "test-lab.yml", Lab) as started:
+        yield started
 
 
 # ---- tunnel-model tests: embedded labs, one per session each, with a frozen clock ----------------
