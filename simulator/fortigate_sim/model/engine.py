@@ -25,10 +25,10 @@ from dataclasses import dataclass, field
 from ipaddress import IPv4Address, IPv4Network
 from typing import Any, Optional
 
-from . import advpn, bgp, ike, ipsec
+from . import advpn, bgp, ike, ipsec, policy
 from .addressing import AddressBook, NodeId
 from .clock import SimClock
-from .config import DeviceConfig, Phase1, read_device
+from .config import DeviceConfig, Interface, Phase1, read_device
 from .ike import DIALUP, SHORTCUT, STATIC, Candidate, GatewayStats, IkeLink, Side
 from .ipsec import ChildSa, Crossing
 from .routing import Rib, Route, Trace, connected_routes, static_routes, trace
@@ -214,7 +214,10 @@ class LabModel:
         return rib
 
     def _underlay_reachable(self, node: NodeId, src: IPv4Address, dst: IPv4Address) -> bool:
-        result = trace(self.book, self._underlay_rib, node, src, dst, lambda *_: "no tunnels in the underlay")
+        """IKE packets from ``node`` reach ``dst`` (each side may initiate, so each direction is a
+        new flow: IKE to a loopback needs a policy, to the arrival interface's address it does not)."""
+        result = trace(self.book, self._underlay_rib, node, src, dst, lambda *_: "no tunnels in the underlay",
+                       admit=self.admit(policy.IKE))
         return result.delivered
 
     # ---- links ------------------------------------------------------------------------------------
@@ -468,6 +471,8 @@ class LabModel:
             ribs = self._build_ribs(best, now)
             sessions, attempts = bgp.establish(
                 bgp_cfgs, self.book, ribs.__getitem__,
+                lambda n, s, d: trace(self.book, ribs.__getitem__, n, s, d, self._crossing(now, "bgp"),
+                                      admit=self.admit(policy.BGP)),
                 lambda n, s, d: trace(self.book, ribs.__getitem__, n, s, d, self._crossing(now, "bgp")))
             new_best = bgp.exchange(bgp_cfgs, sessions, ribs.__getitem__, self.book)
             if new_best == best and version == self._version:
@@ -523,9 +528,31 @@ class LabModel:
                 if mode == "ping":
                     return f"{node[0]}: phase2 of {side.name} negotiating, packet dropped"
             peer = link.peer_of(side)
-            return peer.node, Crossing(link, which, child)
+            return peer.node, Crossing(link, which, child), peer.parent
 
         return cross
+
+    def admit(self, traffic: policy.Traffic):
+        """Trace callback: the firewall of each node a flow enters decides (:mod:`policy`)."""
+
+        def decide(node: NodeId, ingress: str, target, src: IPv4Address, dst: IPv4Address) -> Optional[str]:
+            firewall = self.configs[node[0]].vdoms[node[1]].firewall
+            if isinstance(target, Interface):
+                verdict = firewall.local_in(ingress, target.name, target.allowaccess, src, dst, traffic)
+            else:
+                verdict = firewall.forward(ingress, self._egress_interface(node, target), src, dst, traffic)
+            return None if verdict.allowed else f"{node[0]}: {verdict.reason}"
+
+        return decide
+
+    def _egress_interface(self, node: NodeId, route: Route) -> str:
+        """The interface policies name for a route's egress: a dial-up or shortcut instance is
+        known by its parent tunnel."""
+        if route.tunnel:
+            found = self.egress_side(node, route.interface, route.gateway)
+            if found is not None:
+                return found[0].parent
+        return route.interface
 
     def source_for(self, node: NodeId, dst: IPv4Address) -> Optional[IPv4Address]:
         """Source address of locally generated traffic: the egress interface's address; when that
@@ -557,14 +584,12 @@ class LabModel:
         if src is None:
             return PingReply(seq, False, reason="no source address")
         ribs = self._routing.ribs
-        out = trace(self.book, ribs.__getitem__, node, src, dst, self._crossing(now, "ping"))
+        out = trace(self.book, ribs.__getitem__, node, src, dst, self._crossing(now, "ping"),
+                    admit=self.admit(policy.PING))
         self._account(out, now)
         self._offer_shortcut(out, now)
         if not out.delivered:
             return PingReply(seq, False, reason=out.reason)
-        iface = self.book.owned_by(out.reached, dst)
-        if iface is not None and not iface.allow_ping:
-            return PingReply(seq, False, reason=f"{out.reached[0]}: ping not allowed on {iface.name}")
         self._settle(now)
         back = trace(self.book, self._routing.ribs.__getitem__, out.reached, dst, src, self._crossing(now, "ping"))
         self._account(back, now)
