@@ -3,8 +3,9 @@
 """The lab both simulator benchmarks use: an ADVPN hub with N spokes and BGP on loopback.
 
 Hub ``HUB`` (dial-up phase1 ``EDGE``, auto-discovery sender, BGP neighbor-range), spokes ``S001``…
-(static phase1 ``H1`` to the hub, auto-negotiate, loopback, BGP neighbor to the hub loopback, a LAN).
-It converges: every spoke's BGP session comes up and the LANs are exchanged.
+(static phase1 ``H1`` to the hub, auto-negotiate, loopback, BGP neighbor to the hub loopback, a LAN),
+with the firewall policies the traffic needs (hub: overlay<->overlay, overlay->loopback for BGP and
+ping; spokes: LAN<->overlay, overlay->loopback). It converges: every spoke's BGP session comes up and the LANs are exchanged.
 """
 
 from __future__ import annotations
@@ -50,6 +51,26 @@ config vpn ipsec phase2-interface
         set phase1name "EDGE"
         set proposal aes256gcm
         set keepalive enable
+    next
+end
+config firewall policy
+    edit 1
+        set name "overlay-to-overlay"
+        set srcintf "EDGE"
+        set dstintf "EDGE"
+        set srcaddr "all"
+        set dstaddr "all"
+        set action accept
+        set service "ALL"
+    next
+    edit 2
+        set name "overlay-to-loopback"
+        set srcintf "EDGE"
+        set dstintf "Lo0"
+        set srcaddr "all"
+        set dstaddr "all"
+        set action accept
+        set service "BGP" "PING"
     next
 end
 config router bgp
@@ -108,6 +129,26 @@ config vpn ipsec phase2-interface
         set phase1name "H1"
         set proposal aes256gcm
         set auto-negotiate enable
+    next
+end
+config firewall policy
+    edit 1
+        set name "lan-to-overlay"
+        set srcintf "port2"
+        set dstintf "H1"
+        set srcaddr "all"
+        set dstaddr "all"
+        set action accept
+        set service "ALL"
+    next
+    edit 2
+        set name "overlay-to-lan"
+        set srcintf "H1"
+        set dstintf "port2" "Lo0"
+        set srcaddr "all"
+        set dstaddr "all"
+        set action accept
+        set service "ALL"
     next
 end
 config router bgp

@@ -38,6 +38,11 @@ class Behaviour:
     # Tunnel model (KB 189536): "the FortiGate can never be the initiator" on a dial-up server, so
     # auto-negotiate on a phase2 of a type-dynamic phase1 does nothing unless this is true.
     dialup_server_autonegotiate: bool = False
+    # Firewall policies (model/policy.py): does traffic to *another* interface's address (a loopback
+    # reached over a tunnel) need that interface's allowaccess on top of the firewall policy? Fortinet
+    # configures both (admin guide: loopback probe point with allowaccess ping "so that it can be used
+    # for measurements"); no source says the policy alone is refused. Consulted on the receiving device.
+    other_interface_allowaccess: bool = True
 
     @classmethod
     def for_version(cls, version: FosVersion | str, overrides: dict[str, Any] | None = None) -> "Behaviour":

@@ -538,7 +538,8 @@ class LabModel:
         def decide(node: NodeId, ingress: str, target, src: IPv4Address, dst: IPv4Address) -> Optional[str]:
             firewall = self.configs[node[0]].vdoms[node[1]].firewall
             if isinstance(target, Interface):
-                verdict = firewall.local_in(ingress, target.name, target.allowaccess, src, dst, traffic)
+                verdict = firewall.local_in(ingress, target.name, target.allowaccess, src, dst, traffic,
+                                            self.behaviour(node).other_interface_allowaccess)
             else:
                 verdict = firewall.forward(ingress, self._egress_interface(node, target), src, dst, traffic)
             return None if verdict.allowed else f"{node[0]}: {verdict.reason}"

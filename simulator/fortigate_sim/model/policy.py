@@ -279,12 +279,13 @@ class Firewall:
         return Verdict(True, rule.policyid)
 
     def local_in(self, ingress: str, interface: str, allowaccess: Iterable[str], src: IPv4Address,
-                 dst: IPv4Address, traffic: Traffic) -> Verdict:
-        """A flow addressed to ``interface``'s address, arriving by ``ingress``."""
+                 dst: IPv4Address, traffic: Traffic, other_interface_allowaccess: bool = True) -> Verdict:
+        """A flow addressed to ``interface``'s address, arriving by ``ingress``. With
+        ``other_interface_allowaccess`` false, a policy alone opens another interface's services."""
         verdict = Verdict(True, 0)
         if interface != ingress:
             verdict = self.forward(ingress, interface, src, dst, traffic)
-            if not verdict.allowed:
+            if not verdict.allowed or not other_interface_allowaccess:
                 return verdict
         if traffic.access and traffic.access not in set(allowaccess):
             return Verdict(False, 0, f"{traffic.access} not allowed on {interface}")

@@ -162,3 +162,11 @@ def test_text_forms_of_name_lists():
                    "dstaddr": "all", "service": "PING BGP", "action": "accept"})
     assert fw.forward("port2", "H1_ISP2", SPOKE_LO, HUB_LO, BGP).policyid == 3
     assert not fw.forward("port2", "H1_ISP2", SPOKE_LO, HUB_LO, IKE).allowed
+
+
+def test_switch_other_interface_allowaccess():
+    fw = firewall(rule(2, "EDGE_ISP1", "Lo-HC", "PING"))
+    assert not fw.local_in("EDGE_ISP1", "Lo-HC", set(), SPOKE_LO, HUB_LO, PING).allowed
+    assert fw.local_in("EDGE_ISP1", "Lo-HC", set(), SPOKE_LO, HUB_LO, PING, other_interface_allowaccess=False).allowed
+    # The arrival interface's own address always follows its allowaccess.
+    assert not fw.local_in("port1", "port1", set(), SPOKE_LO, HUB_LO, PING, other_interface_allowaccess=False).allowed
