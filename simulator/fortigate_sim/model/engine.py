@@ -579,12 +579,14 @@ class LabModel:
             self._settle(now)
         return report
 
-    def _one_ping(self, node: NodeId, src: Optional[IPv4Address], dst: IPv4Address, seq: int, now: float) -> PingReply:
+    def _one_ping(self, node: NodeId, src: Optional[IPv4Address], dst: IPv4Address, seq: int, now: float,
+                  ribs: Optional[dict] = None) -> PingReply:
+        """One echo request and its reply; ``ribs`` may replace the routing tables of the way out."""
         if self.book.owned_by(node, dst) is not None:
             return PingReply(seq, True, 255, self._rtt(0))
         if src is None:
             return PingReply(seq, False, reason="no source address")
-        ribs = self._routing.ribs
+        ribs = ribs or self._routing.ribs
         out = trace(self.book, ribs.__getitem__, node, src, dst, self._crossing(now, "ping"),
                     admit=self.admit(policy.PING))
         self._account(out, now)
@@ -598,6 +600,26 @@ class LabModel:
             return PingReply(seq, False, reason=back.reason or "reply did not come back")
         hops = len(out.hops) + len(back.hops)
         return PingReply(seq, True, 255 - max(0, len(back.hops) - 1), self._rtt(hops))
+
+    def probe(self, node: NodeId, dst: IPv4Address, src: Optional[IPv4Address] = None,
+              interface: Optional[str] = None) -> PingReply:
+        """One health-check probe (ICMP echo, as SD-WAN health checks send by default): a one-packet
+        ping, with every device's firewall policies applied, that may be forced out through
+        ``interface`` (an SD-WAN member) instead of following the routing table. A tunnel member
+        sends straight into its tunnel; another member uses only the routes leaving by it."""
+        now = self.refresh()
+        if interface is None:
+            return self._one_ping(node, src or self.source_for(node, dst), dst, 0, now)
+        base = self._routing.ribs[node]
+        iface = self.book.interface(node, interface)
+        if iface is not None and iface.type == "tunnel":
+            first = Rib([Route(prefix=IPv4Network(f"{dst}/32"), kind="static", distance=0, interface=interface,
+                               tunnel=True, origin="probe")])
+        else:
+            first = Rib([r for r in base.candidates if r.egress.interface == interface])
+        ribs = dict(self._routing.ribs)
+        ribs[node] = first
+        return self._one_ping(node, src or self.source_for(node, dst), dst, 0, now, ribs)
 
     def _rtt(self, hops: int) -> float:
         return round(0.05 + 0.25 * hops + self._rng.random() * 0.1 * (hops + 1), 3)

@@ -6,10 +6,15 @@ that the right policy restores each. Every test puts back what it changed."""
 from __future__ import annotations
 
 import contextlib
+from ipaddress import IPv4Address
 from pathlib import Path
 
 import paramiko
 import pytest
+
+from fortigate_sim.lab import LabRuntime
+from fortigate_sim.schema import TABLES
+from fortigate_sim.store import Target
 
 LAB = str(Path(__file__).parent / "labs" / "model-policy.yml")
 HUB_LO, HUB_HC = "10.200.1.253", "10.200.99.1"
@@ -173,3 +178,49 @@ def test_own_interface_addresses_follow_allowaccess(lab, model_labs):
     with changed(kb, "FGT2", "/api/v2/cmdb/system/interface/SiteB-to-SiteA", {"allowaccess": ""}):
         assert "4 packets transmitted, 0 packets received" in kb.cli("FGT_1", "execute ping -c 4 1.1.1.2")
     assert "4 packets transmitted, 4 packets received" in kb.cli("FGT_1", "execute ping -c 4 1.1.1.2")
+
+
+# ---- health-check probes (the model's entry point for SD-WAN health checks), in process -----------
+
+@pytest.fixture(scope="module")
+def runtime(tmp_path_factory):
+    """The same lab in process (no servers), clock frozen: the model's API without the views."""
+    runtime = LabRuntime(tmp_path_factory.mktemp("policy-probe"), Path(LAB))
+    for device in runtime.devices.values():
+        device.load()
+    runtime.clock.set_speed(0)
+    return runtime
+
+
+def set_policy(runtime, device: str, policyid: int, status: str) -> None:
+    runtime.devices[device].store.write(Target(TABLES["firewall/policy"], "root", policyid), {"status": status},
+                                        create=False)
+
+
+def test_health_check_probe_through_a_member_needs_the_hub_policy(runtime):
+    model, spoke, server, source = runtime.model, ("SPOKE1", "root"), IPv4Address(HUB_HC), IPv4Address("10.200.1.1")
+    assert model.probe(spoke, server, source, "H1_ISP1").ok
+    set_policy(runtime, "HUB", 3, "disable")  # Health-Check
+    try:
+        refused = model.probe(spoke, server, source, "H1_ISP1")
+        assert not refused.ok
+        assert refused.reason == "HUB: no policy allows EDGE_ISP1 -> Lo-HC for PING 10.200.1.1 -> 10.200.99.1 " \
+                                 "(implicit deny, policy 0)"
+    finally:
+        set_policy(runtime, "HUB", 3, "enable")
+    # Through the WAN member the hub's loopback is not reachable (the Internet does not route it).
+    assert not model.probe(spoke, server, IPv4Address("198.51.100.11"), "port1").ok
+
+
+def test_a_probe_forced_into_its_tunnel_does_not_need_bgp(runtime):
+    model, spoke, server, source = runtime.model, ("SPOKE1", "root"), IPv4Address(HUB_HC), IPv4Address("10.200.1.1")
+    set_policy(runtime, "HUB", 2, "disable")  # Peering: BGP goes down, the route to Lo-HC with it
+    try:
+        model.refresh()
+        assert [a.session for a in model.routing.attempts if a.node == spoke] == [None]
+        assert not model.probe(spoke, server, source).ok  # by the routing table: default route, Internet
+        assert model.probe(spoke, server, source, "H1_ISP1").ok  # SD-WAN member: straight into the tunnel
+    finally:
+        set_policy(runtime, "HUB", 2, "enable")
+    model.refresh()
+    assert [a.session is not None for a in model.routing.attempts if a.node == spoke] == [True]
