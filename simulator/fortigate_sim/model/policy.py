@@ -154,17 +154,12 @@ def _service(row: dict) -> ServiceSet:
     return ServiceSet()  # ICMP6, proxy protocols: never an IPv4 firewall match
 
 
-def _names(value) -> tuple:
-    """Names of a CMDB name list: ``[{"name": "x"}]`` (REST form), or a space-separated string."""
-    if isinstance(value, list):
-        return tuple(str(next(iter(item.values()), "")) if isinstance(item, dict) else str(item) for item in value)
-    return tuple(str(value or "").split())
-
-
-def _member_names(value, key: str) -> tuple:
+def _names(value, key: str = "name") -> tuple:
+    """Names of a CMDB name list: ``[{"name": "x"}]`` (REST form; ``key`` is the member's key
+    attribute, e.g. ``interface-name`` in ``system zone``), or a space-separated string."""
     if isinstance(value, list):
         return tuple(str(item.get(key, "")) if isinstance(item, dict) else str(item) for item in value)
-    return _names(value)
+    return tuple(str(value or "").split())
 
 
 def _address(row: dict) -> AddressSet:
@@ -319,7 +314,7 @@ def read_firewall(policies: Iterable[dict], addresses: dict, addrgrps: dict, ser
             internet_service=row.get("internet-service") == "enable"))
     membership = {}
     for name, row in zones.items():
-        for member in _member_names(row.get("interface"), "interface-name"):
+        for member in _names(row.get("interface"), "interface-name"):
             membership[member] = name
     for member in sdwan_members:
         if member.get("interface"):

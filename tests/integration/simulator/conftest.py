@@ -121,6 +121,11 @@ class ModelLab(Lab):
         assert output is not None, f"{command!r} is not an operational command"
         return output
 
+    def clear_shortcuts(self, *devices: str, parent: str = "H1_ISP1") -> None:
+        """Delete each device's first ADVPN shortcut of ``parent`` (none left over from another test)."""
+        for device in devices:
+            self.cli(device, f"diagnose vpn ike gateway clear name {parent}_0")
+
     def advance(self, seconds: float) -> float:
         return self.admin("POST", "/clock", {"advance": seconds})["now"]
 

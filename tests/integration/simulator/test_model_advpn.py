@@ -18,8 +18,7 @@ parse = parser().parse_gateway_list
 @pytest.fixture
 def advpn(model_labs):
     lab = model_labs(LAB)
-    for device in ("SPOKE1", "SPOKE2"):  # no shortcut left over from another test
-        lab.cli(device, "diagnose vpn ike gateway clear name H1_ISP1_0")
+    lab.clear_shortcuts("SPOKE1", "SPOKE2")
     return lab
 
 

@@ -27,8 +27,7 @@ ALL_BACK = "5 packets transmitted, 5 packets received, 0% packet loss"
 @pytest.fixture
 def lab(model_labs):
     lab = model_labs(LAB)
-    for device in ("SPOKE1", "SPOKE2"):  # no shortcut left over from another test
-        lab.cli(device, "diagnose vpn ike gateway clear name H1_ISP1_0")
+    lab.clear_shortcuts("SPOKE1", "SPOKE2")
     return lab
 
 
