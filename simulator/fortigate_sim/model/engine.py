@@ -608,18 +608,17 @@ class LabModel:
         ``interface`` (an SD-WAN member) instead of following the routing table. A tunnel member
         sends straight into its tunnel; another member uses only the routes leaving by it."""
         now = self.refresh()
-        if interface is None:
-            return self._one_ping(node, src or self.source_for(node, dst), dst, 0, now)
-        base = self._routing.ribs[node]
-        iface = self.book.interface(node, interface)
-        if iface is not None and iface.type == "tunnel":
-            first = Rib([Route(prefix=IPv4Network(f"{dst}/32"), kind="static", distance=0, interface=interface,
-                               tunnel=True, origin="probe")])
-        else:
-            first = Rib([r for r in base.candidates if r.egress.interface == interface])
         ribs = dict(self._routing.ribs)
-        ribs[node] = first
-        return self._one_ping(node, src or self.source_for(node, dst), dst, 0, now, ribs)
+        base = ribs[node]
+        iface = self.book.interface(node, interface)
+        if interface is not None and iface is not None and iface.type == "tunnel":
+            ribs[node] = Rib([Route(prefix=IPv4Network(f"{dst}/32"), kind="static", distance=0, interface=interface,
+                                    tunnel=True, origin="probe")])
+        elif interface is not None:
+            ribs[node] = Rib([r for r in base.candidates if r.egress.interface == interface])
+        reply = self._one_ping(node, src or self.source_for(node, dst), dst, 0, now, ribs)
+        self._settle(now)
+        return reply
 
     def _rtt(self, hops: int) -> float:
         return round(0.05 + 0.25 * hops + self._rng.random() * 0.1 * (hops + 1), 3)

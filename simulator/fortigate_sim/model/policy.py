@@ -1,7 +1,11 @@
 """Firewall policies: whether a FortiGate forwards, accepts or drops the first packet of a flow.
 
-FortiOS sorts what it receives into two kinds (Fortinet admin guide, "Firewall policy" and
-"Loopback interface"; community article 369268 "Accessing the FortiGate administrative GUI/CLI"):
+FortiOS sorts what it receives into two kinds (Fortinet admin guide, "Firewall policy"
+https://docs.fortinet.com/document/fortigate/7.2.3/administration-guide/656084/firewall-policy,
+"Loopback interface" https://docs.fortinet.com/document/fortigate/7.6.5/administration-guide/853005,
+"Local-in policy" https://docs.fortinet.com/document/fortigate/7.2.1/administration-guide/363127;
+community article 369268 "Accessing the FortiGate administrative GUI/CLI"). Sources and assumptions
+are listed in simulator/README.md, "Firewall policies":
 
 * **to the interface it arrived on** (its own address, a tunnel interface's address, IKE to the
   WAN address): local-in traffic. No firewall policy applies; administrative services need their
