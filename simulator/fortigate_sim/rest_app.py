@@ -357,7 +357,7 @@ class RestApi:
                     "q_static": False, "q_no_rename": False, "q_no_edit": False, "q_type": 1,
                     "q_path": target.table.path, "q_name": target.table.name,
                     "q_mkey_type": schema.mkey_type if schema.mkey else None}
-        return render_object(schema, obj, key, opts, store.reveal, store.behaviour, meta)
+        return render_object(schema, obj, key, opts, store.reveal, store.behaviour, meta, store.version)
 
     def _write(self, method: str, target: Target, body, query, outcome: Outcome) -> web.Response:
         store = self.device.store
