@@ -207,8 +207,9 @@ def _run_table(store: DeviceStore, table: TableSchema, vdom: str, block: ConfigB
 
 def _run_edit(store: DeviceStore, table: TableSchema, vdom: str, edit: EditBlock, origin: str) -> None:
     key = _key(table, edit.key, edit.line)
-    exists = key in store.entries(table.key, vdom)
-    current = store.read(Target(table, vdom, key)) if exists else table.defaults(store.version)
+    entries = store.entries(table.key, vdom)
+    exists = key in entries
+    current = entries[key] if exists else table.default_template(store.version)  # read only
     try:
         body = _build_body(store, table, current, edit.body, vdom)
         if exists:

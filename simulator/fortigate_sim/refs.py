@@ -36,11 +36,8 @@ def names(fld: Field, value: Any) -> list[str]:
 def walk(table: TableSchema, obj: dict, old: Optional[dict], version) -> Iterator[tuple]:
     """Yield (field, value, old value or None) for every reference attribute of ``obj``, descending
     into child tables and nested objects (an old value of None means "new")."""
-    fields = table.available_fields(version)
-    for name, value in obj.items():
-        fld = fields.get(name)
-        if fld is None:
-            continue
+    for name, fld in table.ref_fields(version):
+        value = obj.get(name)
         if fld.ref:
             yield fld, value, (old.get(name) if old is not None else None)
         if fld.kind == TABLE and fld.child is not None and isinstance(value, list):

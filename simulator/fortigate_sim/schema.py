@@ -215,6 +215,8 @@ class TableSchema:
     variants: dict[str, tuple] = field(default_factory=dict)
     _by_version: dict = field(default_factory=dict, repr=False, compare=False)
     _defaults: dict = field(default_factory=dict, repr=False, compare=False)
+    _containers: dict = field(default_factory=dict, repr=False, compare=False)
+    _refs: dict = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def key(self) -> str:
@@ -253,7 +255,64 @@ class TableSchema:
 
     def defaults(self, version) -> dict:
         """A fresh object with every attribute at its FortiOS default (mkey excluded)."""
-        return clone(self.default_template(version))
+        template = self.default_template(version)
+        obj = dict(template)
+        for name in self._nested(version):
+            obj[name] = clone(template[name])
+        return obj
+
+    def _nested(self, version) -> tuple:
+        """Names of the attributes whose defaults are containers (copied, not shared)."""
+        found = self._containers.get(version.parts)
+        if found is None:
+            found = tuple(n for n, v in self.default_template(version).items() if isinstance(v, (dict, list)))
+            self._containers[version.parts] = found
+        return found
+
+    def ref_fields(self, version) -> tuple:
+        """(name, field) of the attributes that hold references, directly or in nested entries."""
+        found = self._refs.get(version.parts)
+        if found is None:
+            found = tuple((n, f) for n, f in self.available_fields(version).items()
+                          if f.ref or (f.child is not None and f.kind in (TABLE, OBJECT)
+                                       and f.child.ref_fields(version)))
+            self._refs[version.parts] = found
+        return found
+
+    def compact(self, obj: dict, version) -> dict:
+        """``obj`` without the attributes at their default (what is saved); see :meth:`expand`."""
+        template = self.default_template(version)
+        fields = self.available_fields(version)
+        out = {}
+        for name, value in obj.items():
+            if name in template and template[name] == value:
+                continue
+            fld = fields.get(name)
+            if fld is not None and fld.kind == TABLE and isinstance(value, list):
+                child = fld.child
+                value = [{child.mkey: row.get(child.mkey), **child.compact(row, version)} for row in value]
+            elif fld is not None and fld.kind == OBJECT and isinstance(value, dict):
+                value = fld.child.compact(value, version)
+            out[name] = value
+        return out
+
+    def expand(self, saved: dict, version) -> dict:
+        """A saved (compact, or older) object as this release has it: defaults for what is not saved,
+        nothing this release lacks."""
+        obj = self.defaults(version)
+        fields = self.available_fields(version)
+        for name, value in saved.items():
+            fld = fields.get(name)
+            if fld is None or name == self.mkey:
+                continue
+            if fld.kind == TABLE and isinstance(value, list):
+                child = fld.child
+                value = [{child.mkey: row.get(child.mkey), **child.expand(row, version)}
+                         for row in value if isinstance(row, dict)]
+            elif fld.kind == OBJECT and isinstance(value, dict):
+                value = fld.child.expand(value, version)
+            obj[name] = value
+        return obj
 
     def parse_mkey(self, value: Any) -> Any:
         if self.mkey_type == "integer":

@@ -149,7 +149,8 @@ class DeviceStore:
             if create:
                 raise CmdbError(405, -1, "Method not allowed on a singleton")
             old = self._singleton(table, vdom)
-            new = self._merge(table, clone(old), body, old, vdom)
+            # shallow copy: _merge replaces values, never changes them in place
+            new = self._merge(table, dict(old), body, old, vdom)
             return self._commit(table, vdom, None, None, old, new, "update", body, origin)
         entries = self._entries(table, vdom)
         if create:
@@ -169,7 +170,7 @@ class DeviceStore:
             new_key = self._parse_key(table, body[table.mkey])
             if new_key != target.mkey and new_key in entries:
                 raise CmdbError.duplicate()
-        new = self._merge(table, clone(old), {k: v for k, v in body.items() if k != table.mkey}, old, vdom)
+        new = self._merge(table, dict(old), {k: v for k, v in body.items() if k != table.mkey}, old, vdom)
         return self._commit(table, vdom, target.mkey, new_key, old, new, "update", body, origin)
 
     def delete(self, target: Target, origin: str = "rest") -> WriteResult:
@@ -343,26 +344,34 @@ class DeviceStore:
     def _merge(self, schema: TableSchema, obj: dict, body: dict, old: Optional[dict], vdom) -> dict:
         """Apply body attributes to ``obj`` (a copy), parsing each value by its field kind."""
         fields = schema.available_fields(self.version)
+        changed = []
         for attr, value in body.items():
             fld = fields.get(attr)
             if fld is None:
                 # Unknown, or of another release: FortiOS has no such attribute here.
                 self._unknown_attribute(attr)
                 continue
+            current = obj.get(attr)
             if value is UNSET:
-                obj[attr] = fld.default_for(self.version)
-                continue
-            try:
-                obj[attr] = self._parse_value(fld, value, (old or {}).get(attr), vdom)
-            except FieldError as exc:
+                value = fld.default_for(self.version)
+            elif type(value) is not type(current) or value != current or fld.kind == SECRET \
+                    or isinstance(value, (dict, list)):
+                try:
+                    value = self._parse_value(fld, value, (old or {}).get(attr), vdom)
+                except FieldError as exc:
+                    raise CmdbError.invalid(
+                        exc.reason if exc.reason else f"value parse error before '{exc.token}'"
+                    ) from None
+            if value != current:
+                changed.append(fld)
+            obj[attr] = value
+        # A hidden attribute is refused when set to a new value; re-sending what the object holds
+        # (a GET -> PUT round trip) is not a change.
+        for fld in changed:
+            if fld.applies and not fld.applies(obj, self.behaviour):
                 raise CmdbError.invalid(
-                    exc.reason if exc.reason else f"value parse error before '{exc.token}'"
-                ) from None
-        for attr in body:
-            fld = fields.get(attr)
-            if fld is not None and fld.applies and not fld.applies(obj, self.behaviour):
-                raise CmdbError.invalid(
-                    f"{attr} is only available with {fld.applies_hint}\ncommand parse error before '{attr}'"
+                    f"{fld.name} is only available with {fld.applies_hint}\n"
+                    f"command parse error before '{fld.name}'"
                 )
         return obj
 
@@ -433,18 +442,22 @@ class DeviceStore:
 
     # ---- persistence and revision ----------------------------------------------------------
     def to_state(self) -> dict:
-        """JSON-ready snapshot (tables as ordered lists of objects)."""
-        out: dict[str, Any] = {"format": 1, "scopes": {}}
+        """JSON-ready snapshot: tables as ordered lists of objects, each without the attributes
+        at their default (format 2; format 1 held every attribute and still loads)."""
+        out: dict[str, Any] = {"format": 2, "scopes": {}}
         for scope_name, tables in self._data.items():
-            out["scopes"][scope_name] = {
-                key: (value if TABLES[key].singleton
-                      else [{TABLES[key].mkey: mkey, **obj} for mkey, obj in value.items()])
-                for key, value in tables.items() if value
-            }
+            scope: dict[str, Any] = {}
+            for key, value in tables.items():
+                if not value:
+                    continue
+                table = TABLES[key]
+                scope[key] = table.compact(value, self.version) if table.singleton else [
+                    {table.mkey: mkey, **table.compact(obj, self.version)} for mkey, obj in value.items()]
+            out["scopes"][scope_name] = scope
         return out
 
     def load_state(self, state: dict) -> None:
-        if state.get("format") != 1:
+        if state.get("format") not in (1, 2):
             raise ValueError("unsupported saved configuration format")
         data: dict[str, dict] = {"global": {}, **{v: {} for v in self.vdoms}}
         for scope_name, tables in state["scopes"].items():
@@ -454,18 +467,11 @@ class DeviceStore:
                 table = TABLES.get(key)
                 if table is None:
                     continue
-                data[scope_name][key] = self._known(table, value) if table.singleton else {
-                    obj[table.mkey]: self._known(table, obj) for obj in value
+                data[scope_name][key] = table.expand(value, self.version) if table.singleton else {
+                    obj[table.mkey]: table.expand(obj, self.version) for obj in value
                 }
         self._data = data
         self._revision = None
-
-    def _known(self, table: TableSchema, saved: dict) -> dict:
-        """A saved object as this release has it: defaults for new attributes, none it lacks."""
-        obj = table.defaults(self.version)
-        fields = table.available_fields(self.version)
-        obj.update((k, v) for k, v in saved.items() if k in fields and k != table.mkey)
-        return obj
 
     def _hash(self) -> str:
         text = json.dumps(self.to_state(), sort_keys=True, separators=(",", ":"))
