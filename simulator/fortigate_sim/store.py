@@ -482,7 +482,7 @@ class DeviceStore:
 
 def _child_schema(schema: TableSchema, child_name: str) -> TableSchema:
     fld = schema.fields.get(child_name)
-    if fld is None or fld.kind != TABLE:
+    if fld is None or fld.kind not in LISTS:
         raise CmdbError.not_found()
     return fld.child
 
