@@ -88,7 +88,7 @@ class Device:
         if not self.config_path:
             return
         self.config_path.parent.mkdir(parents=True, exist_ok=True)
-        data = json.dumps(self.store.to_state(), indent=1, sort_keys=False)
+        data = json.dumps(self.store.to_state(), separators=(",", ":"))  # compact: saved on every change
         fd, tmp = tempfile.mkstemp(dir=self.config_path.parent, prefix=".config-", suffix=".json")
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as handle:
@@ -102,7 +102,7 @@ class Device:
 
     # ---- settings read from the CMDB --------------------------------------------------------
     def global_setting(self, attr: str):
-        return self.store.read(Target(TABLES["system/global"], self.spec.vdoms[0])).get(attr)
+        return self.store.read_singleton(TABLES["system/global"], self.spec.vdoms[0]).get(attr)
 
     def _auth_settings(self):
         idle = int(self.global_setting("admintimeout") or 5) * 60

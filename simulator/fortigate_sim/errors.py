@@ -36,6 +36,11 @@ class CmdbError(Exception):
         return cls.invalid(f"value parse error before '{token}'")
 
     @classmethod
+    def unknown_attribute(cls, attr: str) -> "CmdbError":
+        """An attribute this release does not have, as the FortiOS CLI words it."""
+        return cls(500, COMMAND_ERROR, f"command parse error before '{attr}'", cli_error=True)
+
+    @classmethod
     def dangling(cls, attr: str, value: object) -> "CmdbError":
         return cls.invalid(
             f"node_check_object fail! for {attr} {value}\n\nvalue parse error before '{value}'"

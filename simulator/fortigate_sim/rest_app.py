@@ -48,6 +48,15 @@ class BadRequest(Exception):
     pass
 
 
+# Monitors of links and SD-WAN: (model, store, node, query) -> results (see monitor.py).
+LINK_MONITORS = {
+    "system/interface": monitor.system_interface,
+    "system/interface/select": monitor.system_interface,
+    "virtual-wan/members": lambda model, store, node, _query: monitor.sdwan_members(model, store, node),
+    "virtual-wan/health-check": lambda model, store, node, _query: monitor.sdwan_health_check(model, store, node),
+}
+
+
 class RestApi:
     def __init__(self, device: Device, faults: FaultRegistry, model=None):
         self.device = device
@@ -193,6 +202,11 @@ class RestApi:
         parts = tail.split("/")
         path, name = parts[0], "/".join(parts[1:2])
         base = {"http_method": request.method, "vdom": vdom, "path": path, "name": name, "action": ""}
+        if vdom in self.device.spec.vdoms and request.method == "GET" and tail in LINK_MONITORS:
+            base["action"] = "select" if tail.endswith("/select") else ""
+            results = LINK_MONITORS[tail](self.model, self.device.store, (self.device.spec.name, vdom), request.query)
+            body = {**base, "results": results, "status": "success", **self._identity()}
+            return web.json_response(body, dumps=_JSON_DUMPS)
         if self.model is not None and vdom in self.device.spec.vdoms:
             answer = await self._model_monitor(request, tail, (self.device.spec.name, vdom), base, outcome)
             if answer is not None:
@@ -312,9 +326,9 @@ class RestApi:
     def _get(self, target: Target, query) -> dict:
         store, table = self.device.store, target.table
         action = query.get("action")
-        schema = store.schema_of(target) if target.members else table
         base = self._base("GET", target)
         try:
+            schema = store.schema_of(target) if target.members else table
             if action == "schema":
                 results: Any = schema_view(schema, store.version)
             elif action == "default":
@@ -357,7 +371,7 @@ class RestApi:
                     "q_static": False, "q_no_rename": False, "q_no_edit": False, "q_type": 1,
                     "q_path": target.table.path, "q_name": target.table.name,
                     "q_mkey_type": schema.mkey_type if schema.mkey else None}
-        return render_object(schema, obj, key, opts, store.reveal, store.behaviour, meta)
+        return render_object(schema, obj, key, opts, store.reveal, store.behaviour, meta, store.version)
 
     def _write(self, method: str, target: Target, body, query, outcome: Outcome) -> web.Response:
         store = self.device.store
