@@ -389,13 +389,17 @@ class _Reader:
     def check_unique(self, members):
         by_site, by_loopback, lans = {}, {}, []
         for member in sorted(members.values(), key=lambda m: m.name):
+            reused_site = False
             if member.site_id is not None:
                 if member.site_id in by_site:
+                    reused_site = True
                     self.problems.add(member.name, "advpn_site_id", "%d is also used by %s" % (member.site_id, by_site[member.site_id]),
                                       "give each spoke its own site id (never reuse one)")
                 else:
                     by_site[member.site_id] = member.name
-            if member.loopback is not None:
+            # A loopback derived from a reused site id repeats the problem above; report it once.
+            derived = self.hosts[member.name].get("advpn_loopback") in (None, "")
+            if member.loopback is not None and not (reused_site and derived):
                 if member.loopback in by_loopback:
                     self.problems.add(member.name, "advpn_loopback", "%s is also the loopback of %s" % (member.loopback, by_loopback[member.loopback]),
                                       "give every device its own loopback (a spoke's comes from its site id)")
