@@ -25,3 +25,9 @@ def test_unknown_table_is_named():
     client = CmdbClient(FakeCmdb().send)
     with pytest.raises(ReconcileError, match=r"tables\[0\].path 'router/nope': the device has no such CMDB table"):
         read_tables(client, {"tables": [{"path": "router/nope"}]})
+
+
+def test_entry_keys_are_not_mistaken_for_secrets():
+    device = FakeCmdb(tables={"router/static": {"7": {"seq-num": 7, "comment": "x"}}}, mkeys={"router/static": "seq-num"})
+    (entry,) = read_tables(CmdbClient(device.send), {"tables": [{"path": "router/static"}]})["tables"]["router/static"]
+    assert entry["q_origin_key"] == 7
