@@ -390,9 +390,18 @@ class Diagnosis:
                 return ("%s does not announce %s (no network statement)" % (origin_name, prefix),
                         "add network %s to router bgp of %s (%s)" % (prefix, origin_name, DEPLOY))
             if not origin.unavailable("routes") and not origin.routes_for(prefix):
-                return ("%s has no route to its own %s (interface down?), so network-import-check keeps it from "
+                planned = next((route for route in origin.expected.get("routes") or []
+                                if route.get("prefix") == prefix and route.get("kind") != "bgp"), None)
+                if planned is not None:
+                    return self.route_missing(origin, planned)
+                return ("%s has %s in no route (its interface is down or gone), so network-import-check keeps it from "
                         "announcing it" % (origin_name, prefix),
-                        "bring the LAN interface of %s up" % origin_name)
+                        "bring the interface of %s that holds %s up" % (origin_name, prefix))
+        if not device.is_hub and origin is not None and not origin.is_hub:
+            reflector = self._reflector_without(prefix, origin)
+            if reflector is not None:
+                cause = self.bgp_down(*reflector)
+                return ("no hub learned %s from %s: %s" % (prefix, origin_name, cause[0]), cause[1])
         other = [route for route in device.routes_for(prefix) if route.get("type") != "bgp"]
         if other:
             return ("a %s route to %s on %s overrides the BGP route" % (other[0].get("type"), prefix, device.name),
@@ -408,6 +417,20 @@ class Diagnosis:
                 "make the hubs announce the loopback summary (%s)" % DEPLOY)
         return ("%s is not installed on %s although its BGP sessions are up" % (prefix, device.name),
                 "look at get router info bgp network %s on %s" % (prefix, device.name))
+
+    def _reflector_without(self, prefix, origin):
+        """(hub, its planned neighbor entry for ``origin``) when no readable hub holds ``prefix``, else None."""
+        candidates = []
+        for hub in self.fabric.hubs:
+            if hub.unavailable("routes"):
+                return None
+            if any(route.get("type") == "bgp" for route in hub.routes_for(prefix)):
+                return None
+            entry = next((n for n in (hub.expected.get("bgp") or {}).get("neighbors") or []
+                          if n.get("peer") == origin.name), None)
+            if entry is not None:
+                candidates.append((hub, entry))
+        return candidates[0] if candidates else None
 
     def _summary_missing(self, loopback):
         """The hub route that would let spokes resolve ``loopback``, when a hub lacks it."""
