@@ -335,7 +335,8 @@ class RestApi:
                 results = schema.defaults(store.version)
             else:
                 opts = ViewOptions.from_query(query)
-                data = store.read(target)
+                whole_table = not table.singleton and target.mkey is None and not target.members
+                data = [] if whole_table else store.read(target)  # a whole table is read in _listing
                 if isinstance(data, list):
                     listing = self._listing(target, schema, data, opts)
                     return {**base, **listing, "status": "success", "http_status": 200, **self._identity()}
@@ -354,9 +355,9 @@ class RestApi:
         if target.members:
             pairs = [(row.get(schema.mkey), row) for row in rows]
         else:
-            pairs = list(self.device.store.entries(target.table.key, target.vdom).items())
-            pairs = [(k, dict(v)) for k, v in pairs]
-        matched = [(k, obj) for k, obj in pairs if matches({schema.mkey: k, **obj}, opts.filters)]
+            pairs = list(self.device.store.entries(target.table.key, target.vdom).items())  # rendered, not changed
+        matched = [(k, obj) for k, obj in pairs
+                   if not opts.filters or matches({schema.mkey: k, **obj}, opts.filters)]
         window = matched[opts.start: opts.start + opts.count if opts.count is not None else None]
         results = [self._render(target, schema, obj, k, opts) for k, obj in window]
         return {"size": len(pairs), "matched_count": len(matched),
