@@ -1,4 +1,4 @@
-"""REST monitor endpoints backed by the lab's tunnel model (reference §4.1, §4.2, §7 points 17-18).
+"""REST monitor endpoints backed by the lab's tunnel model (shapes: simulator/README.md "REST monitors").
 
 Pure functions from (model, node, query/body) to the ``results`` part of a FortiOS monitor answer;
 ``rest_app`` wraps them in the envelope. Shapes follow real captures: ``vpn/ipsec`` entries with a

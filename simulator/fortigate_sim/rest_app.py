@@ -192,7 +192,7 @@ class RestApi:
         answer = {"status_code": 5, "status_message": "LOGIN_SUCCESS"}
         if body.get("request_key"):
             answer["session_key"] = session.key
-            answer["session_key_timeout"] = str(self.device._auth_settings()[0] // 60)
+            answer["session_key_timeout"] = str(self.device.auth_settings()[0] // 60)
         return web.json_response(answer, dumps=_JSON_DUMPS)
 
     # ---- monitor --------------------------------------------------------------------------------
@@ -343,7 +343,7 @@ class RestApi:
                 key = data.get(schema.mkey) if target.members else target.mkey
                 results = self._render(target, schema, data, key, opts)
                 if key is not None:
-                    results = [results]  # GET by mkey: a one-element list (reference §2.1)
+                    results = [results]  # GET by mkey: a one-element list (the collection indexes results[0])
                     base["mkey"] = key
         except CmdbError as exc:
             return self._error_body("GET", target, exc)
