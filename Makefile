@@ -15,6 +15,8 @@ export PATH := $(BIN):$(PATH)
 export ANSIBLE_COLLECTIONS_PATH := $(DEVCOLL)
 export ANSIBLE_HOME := $(CURDIR)/.cache/ansible-home
 export ANSIBLE_LOCAL_TEMP := $(CURDIR)/.cache/ansible-tmp
+# The simulator's parsed fortinet.fortios schema (simulator/README.md "Schema").
+export FORTIGATE_SIM_CACHE := $(CURDIR)/.cache/fortigate-sim
 export ANSIBLE_NOCOLOR := 1
 export PY_COLORS := 0
 

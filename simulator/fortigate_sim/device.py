@@ -46,7 +46,7 @@ class Device:
         self.dir = workdir / spec.name if workdir else None
         self.store = DeviceStore(spec.version, spec.behaviour, box, spec.vdoms)
         self.auth = DeviceAuth(spec.admin_user, spec.admin_password, {spec.api_token: spec.api_user},
-                               cookie_suffix=spec.serial[-8:], settings=self._auth_settings)
+                               cookie_suffix=spec.serial[-8:], settings=self.auth_settings)
         self.log = RequestLog(self.dir / "requests.jsonl" if self.dir else None)
         self.https_port: Optional[int] = None
         self.http_port: Optional[int] = None
@@ -104,7 +104,8 @@ class Device:
     def global_setting(self, attr: str):
         return self.store.read_singleton(TABLES["system/global"], self.spec.vdoms[0]).get(attr)
 
-    def _auth_settings(self):
+    def auth_settings(self):
+        """(idle timeout s, lockout threshold, lockout s, token in URL allowed) from system global."""
         idle = int(self.global_setting("admintimeout") or 5) * 60
         threshold = int(self.global_setting("admin-lockout-threshold") or 3)
         duration = int(self.global_setting("admin-lockout-duration") or 60)

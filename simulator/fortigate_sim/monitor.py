@@ -1,4 +1,4 @@
-"""REST monitor endpoints backed by the lab's tunnel model (reference §4.1, §4.2, §7 points 17-18).
+"""REST monitor endpoints backed by the lab's tunnel model (shapes: simulator/README.md "REST monitors").
 
 Pure functions from (model, node, query/body) to the ``results`` part of a FortiOS monitor answer;
 ``rest_app`` wraps them in the envelope. Shapes follow real captures: ``vpn/ipsec`` entries with a
@@ -189,12 +189,13 @@ class LinkState:
         return any(v.name == name or v.parent == name for v in self.views)
 
     def up(self, name: str, intf: Optional[dict]) -> bool:
+        """An interface is up; a tunnel when it (or one of its instances) carries traffic: IKE SA
+        and at least one phase2 SA up."""
         if intf is not None and intf.get("status") == "down":
             return False
         if not self.is_tunnel(name):
             return intf is not None
-        views = self.tunnel_views(name)
-        return any(v.up for v in views) or any(v.up for v in self.instances(name))
+        return any(_carries(v) for v in self.tunnel_views(name) + self.instances(name))
 
     def counters(self, name: str) -> tuple[int, int]:
         """(tx, rx) bytes of a tunnel and its instances."""
@@ -206,8 +207,12 @@ class LinkState:
         if self.model is None:
             return 0
         created = [v.stats.created_at for v in self.tunnel_views(name) + self.instances(name)
-                   if v.up and v.stats is not None]
+                   if _carries(v) and v.stats is not None]
         return int(self.model.clock.epoch(max(created) if created else 0.0))
+
+
+def _carries(view: TunnelView) -> bool:
+    return view.up and view.selectors_up > 0
 
 
 def _interfaces(store, vdom: str) -> dict:
@@ -258,7 +263,7 @@ def sdwan_members(model, store, node) -> dict:
         children = {}
         for view in links.instances(name):
             ctx, crx = _view_bytes(view, links.now)
-            children[view.name] = {"link": "up" if view.up else "down", "session": 0, "tx_bytes": ctx,
+            children[view.name] = {"link": "up" if _carries(view) else "down", "session": 0, "tx_bytes": ctx,
                                    "rx_bytes": crx, "tx_bandwidth": 0, "rx_bandwidth": 0,
                                    "state_changed": links.changed_at(name),
                                    "gateway": str(view.remote_addr or "0.0.0.0")}

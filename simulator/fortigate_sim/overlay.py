@@ -61,6 +61,11 @@ def _refs(name, *tables: str, builtin=(), key: Hint | None = None) -> Hint:
     return Hint(name=name, ref=tuple(tables), builtin=tuple(builtin), child=child)
 
 
+def _ports(low: str, high: str) -> tuple:
+    """A port range attribute pair, FortiOS default 1-65535."""
+    return _int(low, 1, 0, 65535), _int(high, 65535, 0, 65535)
+
+
 def _table(*hints: Hint, **kw) -> TableHint:
     return TableHint({h.name: h for h in hints}, **kw)
 
@@ -295,10 +300,8 @@ _SDWAN = _table(
            _f("tos", default="0x00"),
            _f("tos-mask", default="0x00"),
            _int("protocol", 0, 0, 255),
-           _int("start-port", 1, 0, 65535),
-           _int("end-port", 65535, 0, 65535),
-           _int("start-src-port", 1, 0, 65535),
-           _int("end-src-port", 65535, 0, 65535),
+           *_ports("start-port", "end-port"),
+           *_ports("start-src-port", "end-src-port"),
            _refs("dst", *ADDRESSES),
            _refs("src", *ADDRESSES),
            _refs("health-check", "@health-check"),
@@ -431,10 +434,8 @@ TABLES: dict[str, TableHint] = {
         _refs("dstaddr", *ADDRESSES),
         _f("action", default="permit"),
         _int("protocol", 0, 0, 255),
-        _int("start-port", 1, 0, 65535),
-        _int("end-port", 65535, 0, 65535),
-        _int("start-source-port", 1, 0, 65535),
-        _int("end-source-port", 65535, 0, 65535),
+        *_ports("start-port", "end-port"),
+        *_ports("start-source-port", "end-source-port"),
         _ip("gateway"),
         _f("output-device", ref=INTERFACES),
         _f("tos", default="0x00"),

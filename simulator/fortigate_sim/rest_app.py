@@ -192,7 +192,7 @@ class RestApi:
         answer = {"status_code": 5, "status_message": "LOGIN_SUCCESS"}
         if body.get("request_key"):
             answer["session_key"] = session.key
-            answer["session_key_timeout"] = str(self.device._auth_settings()[0] // 60)
+            answer["session_key_timeout"] = str(self.device.auth_settings()[0] // 60)
         return web.json_response(answer, dumps=_JSON_DUMPS)
 
     # ---- monitor --------------------------------------------------------------------------------
@@ -335,14 +335,15 @@ class RestApi:
                 results = schema.defaults(store.version)
             else:
                 opts = ViewOptions.from_query(query)
-                data = store.read(target)
+                whole_table = not table.singleton and target.mkey is None and not target.members
+                data = [] if whole_table else store.read(target)  # a whole table is read in _listing
                 if isinstance(data, list):
                     listing = self._listing(target, schema, data, opts)
                     return {**base, **listing, "status": "success", "http_status": 200, **self._identity()}
                 key = data.get(schema.mkey) if target.members else target.mkey
                 results = self._render(target, schema, data, key, opts)
                 if key is not None:
-                    results = [results]  # GET by mkey: a one-element list (reference §2.1)
+                    results = [results]  # GET by mkey: a one-element list (the collection indexes results[0])
                     base["mkey"] = key
         except CmdbError as exc:
             return self._error_body("GET", target, exc)
@@ -354,9 +355,9 @@ class RestApi:
         if target.members:
             pairs = [(row.get(schema.mkey), row) for row in rows]
         else:
-            pairs = list(self.device.store.entries(target.table.key, target.vdom).items())
-            pairs = [(k, dict(v)) for k, v in pairs]
-        matched = [(k, obj) for k, obj in pairs if matches({schema.mkey: k, **obj}, opts.filters)]
+            pairs = list(self.device.store.entries(target.table.key, target.vdom).items())  # rendered, not changed
+        matched = [(k, obj) for k, obj in pairs
+                   if not opts.filters or matches({schema.mkey: k, **obj}, opts.filters)]
         window = matched[opts.start: opts.start + opts.count if opts.count is not None else None]
         results = [self._render(target, schema, obj, k, opts) for k, obj in window]
         return {"size": len(pairs), "matched_count": len(matched),

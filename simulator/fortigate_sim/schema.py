@@ -217,6 +217,7 @@ class TableSchema:
     _defaults: dict = field(default_factory=dict, repr=False, compare=False)
     _containers: dict = field(default_factory=dict, repr=False, compare=False)
     _refs: dict = field(default_factory=dict, repr=False, compare=False)
+    _kinds: dict = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def key(self) -> str:
@@ -239,6 +240,15 @@ class TableSchema:
                 elif fld.available(version):
                     found[name] = fld
             self._by_version[version.parts] = found
+        return found
+
+    def names_of_kinds(self, version, kinds: tuple) -> frozenset:
+        """Names of this release's attributes of the given kinds (cached)."""
+        key = (version.parts, kinds)
+        found = self._kinds.get(key)
+        if found is None:
+            found = frozenset(n for n, f in self.available_fields(version).items() if f.kind in kinds)
+            self._kinds[key] = found
         return found
 
     def field(self, name: str, version) -> Optional[Field]:

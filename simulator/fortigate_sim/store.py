@@ -99,7 +99,7 @@ class DeviceStore:
         return mkey in self._entries(table, vdom)
 
     def entries(self, table_key: str, vdom: str) -> dict:
-        """The live ordered mkey -> object mapping of a table (for rules, renderer, monitors)."""
+        """The live ordered mkey -> object mapping of a table, read-only (renderer, rules, monitors)."""
         return self._entries(TABLES[table_key], vdom)
 
     # ---- reads --------------------------------------------------------------------------
@@ -216,6 +216,20 @@ class DeviceStore:
         entries.clear()
         entries.update(reordered)
         return self._changed(target.mkey, True)
+
+    # ---- side effects of a write (rules.py): no validation, no revision of their own ------------
+    def put_side_entry(self, table_key: str, vdom: str, mkey: Any, obj: dict) -> None:
+        """Create or replace an entry as FortiOS does on its own (a phase1's tunnel interface)."""
+        self._entries(TABLES[table_key], vdom)[mkey] = obj
+
+    def rename_side_entry(self, table_key: str, vdom: str, old_key: Any, new_key: Any) -> None:
+        entries = self._entries(TABLES[table_key], vdom)
+        rebuilt = {(new_key if k == old_key else k): v for k, v in entries.items()}
+        entries.clear()
+        entries.update(rebuilt)
+
+    def drop_side_entry(self, table_key: str, vdom: str, mkey: Any) -> None:
+        self._entries(TABLES[table_key], vdom).pop(mkey, None)
 
     # ---- member (child table) operations ---------------------------------------------------
     def _top_for_member(self, target: Target) -> tuple[dict, Any]:

@@ -12,6 +12,7 @@ from typing import Any, Optional
 from .schema import LISTS, NAMELIST, OBJECT, SECRET, TABLE, TableSchema
 
 _FILTER_OPS = ("==", "!=", "=@", "!@", "<=", ">=", "<", ">")
+_SPECIAL = (SECRET, NAMELIST, TABLE, OBJECT)
 
 
 @dataclass
@@ -99,6 +100,8 @@ def render_object(schema: TableSchema, obj: dict, mkey: Any, opts: ViewOptions, 
         out[schema.mkey] = mkey
         out["q_origin_key"] = mkey
     fields = schema.available_fields(version) if version is not None else schema.fields
+    # Only secrets, lists and nested objects need work; plain values are returned as stored.
+    special = schema.names_of_kinds(version, _SPECIAL) if version is not None else None
     for attr, value in obj.items():
         if attr == schema.mkey:
             continue
@@ -106,7 +109,8 @@ def render_object(schema: TableSchema, obj: dict, mkey: Any, opts: ViewOptions, 
         if opts.skip and fld is not None and fld.applies and behaviour is not None \
                 and not fld.applies(obj, behaviour):
             continue
-        out[attr] = _render_value(fld, value, opts, reveal, version)
+        out[attr] = value if special is not None and attr not in special else \
+            _render_value(fld, value, opts, reveal, version)
     if opts.fields is not None:
         keep = set(opts.fields) | {"q_origin_key"}
         out = {k: v for k, v in out.items() if k in keep}
@@ -129,12 +133,12 @@ def _render_value(fld, value, opts: ViewOptions, reveal, version=None):
                 row["datasource"] = fld.ref[0].partition("#")[0].lstrip("@").replace("/", ".")
             rows.append(row)
         return rows
-    child_opts = ViewOptions(plain_text=opts.plain_text, datasource=opts.datasource)
     if fld.kind == TABLE:
-        child = fld.child
+        child, child_opts = fld.child, ViewOptions(plain_text=opts.plain_text, datasource=opts.datasource)
         return [render_object(child, row, row.get(child.mkey), child_opts, reveal, version=version)
                 for row in value]
     if fld.kind == OBJECT:
+        child_opts = ViewOptions(plain_text=opts.plain_text, datasource=opts.datasource)
         return render_object(fld.child, value, None, child_opts, reveal, version=version)
     return value
 
