@@ -24,7 +24,6 @@ import re
 import secrets
 import signal
 import socket
-import tempfile
 from importlib import resources
 from pathlib import Path
 from typing import Any, Optional
@@ -39,6 +38,7 @@ from .commands import run_operational_command
 from .device import Device, DeviceSpec
 from .enc import SecretBox
 from .faults import FaultRegistry, FaultRule
+from .files import ADMIN_KEY_HEADER, atomic_write
 from . import model_admin
 from .model import LabModel, SimClock
 from .rest_app import RestApi
@@ -47,7 +47,6 @@ from .versions import FosVersion
 log = logging.getLogger(__name__)
 
 DEFAULT_LAB = "kb-exchange-interface-ip"
-ADMIN_KEY_HEADER = "X-Sim-Admin-Key"
 
 
 # ---- lab definition ----------------------------------------------------------------------------
@@ -66,20 +65,6 @@ def embedded_lab(name: str = DEFAULT_LAB) -> Path:
     if not path.exists():
         raise FileNotFoundError(f"no embedded lab named {name!r} in {labs_dir()}")
     return path
-
-
-def atomic_write(path: Path, text: str, mode: int = 0o644) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}-")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
 
 
 class LabSecrets:
