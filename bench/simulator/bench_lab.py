@@ -76,7 +76,7 @@ def main() -> int:
             memory = rss_mib(state["pid"])
             inventory = yaml.safe_load((workdir / "inventory.yml").read_text())
             hub = inventory["all"]["children"]["fortigates"]["hosts"]["HUB1"]
-            base = f"https://127.0.0.1:{hub['ansible_httpapi_port']}"
+            base = f"https://{hub['ansible_host']}:{hub['ansible_httpapi_port']}"
             context = ssl.create_default_context(cafile=state["ca_path"])
             auth = {"Authorization": f"Bearer {hub['fortios_access_token']}"}
             rows = []

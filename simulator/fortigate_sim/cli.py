@@ -69,7 +69,7 @@ def _probe(state: dict, timeout: float) -> list[str]:
     context = ssl.create_default_context(cafile=state["ca_path"])
     waiting = []
     for name, info in state["devices"].items():
-        url = f"https://127.0.0.1:{info['https_port']}/api/v2/monitor/system/status"
+        url = f"https://{info.get('address', '127.0.0.1')}:{info['https_port']}/api/v2/monitor/system/status"
         try:
             urllib.request.urlopen(url, context=context, timeout=timeout).close()
         except urllib.error.HTTPError:
@@ -140,10 +140,10 @@ def cmd_status(args) -> int:
         print(json.dumps(state | {"admin_key": "***"}, indent=1))
         return 0
     print(f"lab {state['lab']} (pid {state['pid']}), CA {state['ca_path']}")
-    print(f"{'device':<20} {'version':<9} {'https':>6} {'http':>6} {'ssh':>6}")
+    print(f"{'device':<20} {'version':<9} {'address':<16} {'https':>6} {'http':>6} {'ssh':>6}")
     for name, info in state["devices"].items():
-        print(f"{name:<20} {info['version']:<9} {info['https_port']:>6} {info['http_port'] or '-':>6}"
-              f" {info.get('ssh_port') or '-':>6}")
+        print(f"{name:<20} {info['version']:<9} {info['address']:<16} {info['https_port']:>6}"
+              f" {info['http_port'] or '-':>6} {info.get('ssh_port') or '-':>6}")
     return 0
 
 

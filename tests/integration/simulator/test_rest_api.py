@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import time
 import urllib.error
@@ -283,8 +284,9 @@ def test_fault_injection(lab):
     assert time.monotonic() - started >= 0.4
     sim("fault", "--workdir", workdir, "--device", "FGT_A", "--path-pattern", "system/settings", "--drop")
     with pytest.raises((urllib.error.URLError, ConnectionError, OSError)):
-        port = lab.host("FGT_A")["ansible_httpapi_port"]
-        urllib.request.urlopen(f"https://127.0.0.1:{port}/api/v2/cmdb/system/settings", context=lab.ssl, timeout=5)
+        host = lab.host("FGT_A")
+        urllib.request.urlopen(f"https://{host['ansible_host']}:{host['ansible_httpapi_port']}/api/v2/cmdb/system/settings",
+                               context=lab.ssl, timeout=5)
     # 401 on an expired session: the session is gone afterwards.
     host = lab.host("FGT_A")
     key = lab.request("FGT_A", "POST", "/api/v2/authentication",
@@ -317,10 +319,17 @@ def test_second_lab_does_not_collide_and_restart_keeps_config(lab, tmp_path):
     sim("start", "--workdir", str(workdir))  # the embedded default lab
     try:
         state = json.loads((workdir / "state.json").read_text())
-        ports = {d["https_port"] for d in state["devices"].values()}
         assert set(state["devices"]) == {"FGT_1", "FGT2"}
-        assert not ports & {h["ansible_httpapi_port"] for h in lab.hosts.values()}
         second = type(lab)(workdir)
+        # Like a real inventory: each device its own address, HTTPS port for httpapi, SSH port as ansible_port.
+        addresses = {name: host["ansible_host"] for name, host in second.hosts.items()}
+        assert len(set(addresses.values())) == 2 and "127.0.0.1" not in addresses.values()
+        assert all(ipaddress.ip_address(a) in ipaddress.ip_network("127.0.0.0/8") for a in addresses.values())
+        assert not set(addresses.values()) & {h["ansible_host"] for h in lab.hosts.values()}
+        for name, host in second.hosts.items():
+            device = state["devices"][name]
+            assert (host["ansible_host"], host["ansible_httpapi_port"], host["ansible_port"]) == \
+                (device["address"], device["https_port"], device["ssh_port"])
         p1 = second.get("FGT_1", f"{P1}/SiteA-to-SiteB").json["results"][0]
         assert (p1["remote-gw"], p1["exchange-interface-ip"]) == ("10.47.1.80", "disable")
         tunnel = second.get("FGT2", "/api/v2/cmdb/system/interface/SiteB-to-SiteA").json["results"][0]
@@ -332,6 +341,7 @@ def test_second_lab_does_not_collide_and_restart_keeps_config(lab, tmp_path):
         assert sim("status", "--workdir", str(workdir), check=False).returncode == 3
         sim("start", "--workdir", str(workdir))
         second.reload()
+        assert {name: host["ansible_host"] for name, host in second.hosts.items()} == addresses
         again = second.get("FGT_1", f"{P1}/SiteA-to-SiteB").json
         assert again["results"][0]["exchange-interface-ip"] == "enable" and again["revision"] == revision
         assert lab.get("FGT_A", "/api/v2/monitor/system/status").status == 200
