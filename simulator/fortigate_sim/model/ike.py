@@ -181,9 +181,19 @@ class Side:
 
     @property
     def tun_id(self) -> IPv4Address:
-        """What FortiOS prints as ``tun_id``: a hub instance's learned overlay address, else the
-        peer's public address."""
-        return self.learned if self.kind == DIALUP and self.learned is not None else self.remote_addr
+        """What FortiOS prints as ``tun_id`` and routes show as ``tunnel X``: a hub instance's learned
+        overlay address; a shortcut's too when its parent has ``net-device disable`` (the instance is
+        then picked by that id); else the peer's public address (handbook shortcut capture, net-device
+        enable: ``tun_id: 201.1.1.2``)."""
+        by_overlay = self.kind == DIALUP or (self.kind == SHORTCUT and not self.phase1.net_device)
+        return self.learned if by_overlay and self.learned is not None else self.remote_addr
+
+    @property
+    def route_interface(self) -> str:
+        """The interface routes through this side name: an instance of a ``net-device disable``
+        phase1 has no interface of its own, so its routes use the parent's (``via EDGE_ISP1 tunnel
+        10.200.1.1``); otherwise the gateway's own name."""
+        return self.parent if self.is_instance and not self.phase1.net_device else self.name
 
 
 @dataclass

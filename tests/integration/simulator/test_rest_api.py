@@ -169,9 +169,11 @@ def test_phase1_side_effects_and_references(lab):
     assert lab.request("FGT_A", "DELETE", f"{P2}/T1-p2?vdom=root").status == 200
     assert lab.request("FGT_A", "DELETE", f"{P1}/T1?vdom=root").status == 200
     assert lab.get("FGT_A", "/api/v2/cmdb/system/interface/T1").status == 404
-    # Validation rules of §7.13.
+    # Validation rules of §7.13; add-route is settable on static tunnels too (Fortinet's reference spoke).
     static_add_route = dict(body, name="T2", **{"add-route": "disable"})
-    assert lab.request("FGT_A", "POST", f"{P1}?vdom=root", static_add_route).json["error"] == -651
+    assert lab.request("FGT_A", "POST", f"{P1}?vdom=root", static_add_route).status == 200
+    assert lab.get("FGT_A", f"{P1}/T2").json["results"][0]["add-route"] == "disable"
+    assert lab.request("FGT_A", "DELETE", f"{P1}/T2?vdom=root").status == 200
     v1_network_id = {**body, "name": "T3", "ike-version": "1"}
     assert lab.request("FGT_A", "POST", f"{P1}?vdom=root", v1_network_id).json["error"] == -651
     assert lab.request("FGT_A", "POST", f"{P1}?vdom=root", {**body, "name": "T4", "tunnel-search": "nexthop"}
@@ -210,7 +212,7 @@ def test_query_parameters(lab):
     meta = lab.get("FGT_A", f"{P1}/HUB?with_meta=1").json["results"][0]
     assert meta["q_ref"] >= 1 and meta["q_path"] == "vpn.ipsec" and meta["q_name"] == "phase1-interface"
     skipped = lab.get("FGT_OLD", f"{P1}/TO-HUB?skip=1").json["results"][0]
-    assert "add-route" not in skipped and "remote-gw" in skipped
+    assert "assign-ip" not in skipped and "remote-gw" in skipped
     assert "tunnel-search" in skipped  # still a 6.4.0 attribute
     assert "tunnel-search" not in lab.get("FGT_A", f"{P1}/HUB").json["results"][0]
     schema = lab.get("FGT_A", f"{P1}?action=schema").json["results"]
