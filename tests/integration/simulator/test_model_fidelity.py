@@ -6,6 +6,7 @@ configuration, or a Fortinet document (listed in the simulator README's evidence
 
 from __future__ import annotations
 
+import re
 import urllib.parse
 
 import pytest
@@ -61,3 +62,22 @@ def test_shortcut_of_net_device_disable_is_known_by_the_peer_overlay_address(adv
             advpn.put(spoke, p1, {"net-device": "enable"})
             advpn.cli(spoke, "diagnose vpn ike gateway clear name H1_ISP1_0")
     assert "(recursive via H1_ISP1 tunnel 203.0.113.1)" in advpn.cli("SPOKE1", "get router info routing-table all")
+
+
+def test_bgp_routes_end_with_priority_and_weight_on_7x(advpn):
+    """Item 3: 7.x prints ``, [1/0]`` after a BGP route's age (public 7.x captures, e.g.
+    ``B 10.10.3.0/24 [20/0] via 172.18.13.1 (recursive is directly connected, R1R3-1-0), 00:00:20, [1/0]``)."""
+    table = advpn.cli("SPOKE1", "get router info routing-table all")
+    bgp = [line for line in table.splitlines() if line.startswith("B ")]
+    assert bgp and all(re.search(r"\), (?:\d\d:\d\d:\d\d|\d+d\d\dh\d\dm), \[1/0\]$", line) for line in bgp), bgp
+
+
+def test_bgp_summary_neighbor_column_fits_the_longest_address(advpn):
+    """Item 3: the Neighbor column is as wide as the longest address plus one space (captures:
+    ``Neighbor    V`` over ``10.15.0.252 4``), so no address runs into the version column."""
+    for device, longest in (("HUB", "10.200.1.1"), ("SPOKE1", "10.200.1.253")):
+        summary = advpn.cli(device, "get router info bgp summary").splitlines()
+        header = next(line for line in summary if line.startswith("Neighbor"))
+        assert header.index("V") == len(longest) + 1, header
+        rows = summary[summary.index(header) + 1:summary.index("", summary.index(header))]
+        assert rows and all(row[len(longest) + 1] == "4" and row[len(longest)] == " " for row in rows), rows
