@@ -265,9 +265,11 @@ class LabModel:
                 side.stats = GatewayStats(created_at=now)
             else:
                 side.stats = self.stats.setdefault((side.node, side.name), GatewayStats(created_at=now))
+        link.new_keys()
+        for side in (a_side, b_side):
             side.stats.ike_created += 1
             side.stats.ike_established += 1
-        link.new_keys()
+            side.stats.ike_times.add(link.negotiation_ms)
         self.links[key] = link
         self._rematch_children(link, now)
         self._version += 1
@@ -345,6 +347,7 @@ class LabModel:
             side.sa_id = self.ids(side.node[0], "ike-sa")
             side.stats.ike_created += count
             side.stats.ike_established += count
+            side.stats.ike_times.add(link.negotiation_ms, count)
 
     def _expire_idle_shortcut(self, link: IkeLink, now: float) -> None:
         parent = link.a.phase1
@@ -355,9 +358,11 @@ class LabModel:
             self._teardown(link)
 
     def _count_ipsec(self, link: IkeLink, created: int) -> None:
+        took = ike.negotiation_ms(link.a.phase1.ike_version) // 2  # one CREATE_CHILD_SA / quick mode exchange
         for side in link.sides():
             side.stats.ipsec_created += created
             side.stats.ipsec_established += created
+            side.stats.ipsec_times.add(took, created)
 
     # ---- routing and BGP -------------------------------------------------------------------------
     def _index_sides(self) -> None:

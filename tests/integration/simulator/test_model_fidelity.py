@@ -81,3 +81,62 @@ def test_bgp_summary_neighbor_column_fits_the_longest_address(advpn):
         assert header.index("V") == len(longest) + 1, header
         rows = summary[summary.index(header) + 1:summary.index("", summary.index(header))]
         assert rows and all(row[len(longest) + 1] == "4" and row[len(longest)] == " " for row in rows), rows
+
+
+def gateways(text: str) -> dict[str, list[str]]:
+    """Gateway name -> its lines, from a ``diagnose vpn ike gateway list`` output."""
+    blocks = {}
+    for block in text.strip("\n").split("\n\nvd: "):
+        lines = block.splitlines()
+        name = next(line[len("name: "):] for line in lines if line.startswith("name: "))
+        blocks[name] = lines
+    return blocks
+
+
+def field(lines: list[str], key: str) -> str | None:
+    return next((line[len(key) + 2:] for line in lines if line.startswith(f"{key}: ")), None)
+
+
+def test_hub_ikev2_instances_show_peer_serial_pending_queue_and_real_times(advpn):
+    """Item 4: a 7.4 IKEv2 dial-up instance prints ``peer-SN`` (the spoke's serial) and
+    ``pending-queue`` between ``peer-id-auth``/``auto-discovery`` and ``PPK`` (7.4.5 hub capture
+    ``lab_sdwan_hub_network_id_peer_sn``); IKE SA times are the negotiation time, not 0/0/0."""
+    serials = {name: host["fortigate_sim_serial"] for name, host in advpn.hosts.items()}
+    listed = gateways(advpn.cli("HUB", "diagnose vpn ike gateway list"))
+    assert len(listed) == 2
+    peers = set()
+    for lines in listed.values():
+        keys = [line.split(":")[0] for line in lines if line and not line.startswith(" ")]
+        assert keys.index("peer-id-auth") < keys.index("peer-SN") < keys.index("auto-discovery") \
+            < keys.index("pending-queue") < keys.index("PPK") < keys.index("IKE SA"), keys
+        peers.add(field(lines, "peer-SN"))
+        assert field(lines, "pending-queue") == "0"
+        took = re.search(r"= (\d+)ms", "\n".join(lines)).group(1)
+        ike_sa = field(lines, "IKE SA")
+        if ike_sa.startswith("created 1/1 "):
+            assert ike_sa.endswith(f"time {took}/{took}/{took} ms") and took != "0", ike_sa
+    assert peers == {serials["SPOKE1"], serials["SPOKE2"]}
+    # Static gateways (spokes) have no peer-SN / pending-queue.
+    spoke = gateways(advpn.cli("SPOKE1", "diagnose vpn ike gateway list name H1_ISP1"))["H1_ISP1"]
+    assert field(spoke, "peer-SN") is None and field(spoke, "pending-queue") is None
+
+
+def test_connecting_ikev2_gateway_keeps_its_fields_and_omits_an_empty_overlay_line(advpn):
+    """Item 4: a static IKEv2 gateway that gets no answer keeps ``tun_id`` (the remote gateway),
+    ``remote_location``, ``network-id`` and ``PPK: no``; with an unnumbered tunnel and nothing
+    exchanged there is no ``virtual-interface-addr`` line (IKEv2 capture without overlay addresses
+    ``handbook_ikev2_cisco_prompt``)."""
+    p1 = "/api/v2/cmdb/vpn.ipsec/phase1-interface"
+    body = {"name": "NOWHERE", "interface": "port1", "ike-version": "2", "peertype": "any",
+            "proposal": "aes256-sha256", "remote-gw": "203.0.113.99", "psksecret": "not-shown"}
+    assert advpn.request("SPOKE2", "POST", f"{p1}?vdom=root", body).status == 200
+    try:
+        lines = gateways(advpn.cli("SPOKE2", "diagnose vpn ike gateway list name NOWHERE"))["NOWHERE"]
+        assert field(lines, "addr") == "192.0.2.12:500 -> 203.0.113.99:500"
+        assert field(lines, "tun_id") == "203.0.113.99/::203.0.113.99"
+        assert field(lines, "remote_location") == "0.0.0.0" and field(lines, "network-id") == "0"
+        assert field(lines, "PPK") == "no" and field(lines, "virtual-interface-addr") is None
+        assert field(lines, "IKE SA").startswith("created 1/1")
+        assert "  status: connecting, state 3, started " in "\n".join(lines)
+    finally:
+        assert advpn.request("SPOKE2", "DELETE", f"{p1}/NOWHERE?vdom=root").status == 200
