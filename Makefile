@@ -22,13 +22,14 @@ export PY_COLORS := 0
 
 SETUP_INPUTS := requirements-dev.txt constraints.txt $(wildcard simulator/pyproject.toml)
 
-.PHONY: setup demo test lint sanity units docs integration molecule bench lock changelog clean help
+.PHONY: setup demo test lint sanity units docs integration molecule bench lock changelog clean help sim-wheel
 
 help:
 	@echo "make demo   - run the main job on the embedded simulated lab"
 	@echo "make test   - every quality gate: lint, sanity, unit, docs, integration, molecule"
 	@echo "make setup  - bootstrap .venv/ and the collection path (done by demo and test)"
 	@echo "make bench  - benchmarks in bench/ (not part of test)"
+	@echo "make sim-wheel - the simulator alone as a wheel in dist/ (pip install dist/fortigate_sim-*.whl)"
 
 setup: $(STAMP) $(DEVCOLL)/ansible_collections/overlay/fortigate
 
@@ -70,6 +71,12 @@ molecule: setup
 
 bench: setup
 	$(BIN)/python bench/run_all.py
+
+# The simulator on its own (same version as the collection), for users' own labs and molecule scenarios.
+sim-wheel: setup
+	$(BIN)/python -m pip wheel --quiet --no-deps --no-build-isolation ./simulator -w dist/
+	rm -rf simulator/build
+	@ls dist/fortigate_sim-*.whl
 
 # Refresh constraints.txt from a scratch venv (maintainers only).
 lock:

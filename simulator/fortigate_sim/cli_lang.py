@@ -20,6 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Optional, Union
 
+from . import cli_order
 from .errors import CmdbError
 from .schema import (INTEGER, IPMASK, IPV4, IPV6, LISTS, MULTI, NAMELIST, OBJECT, OPTION, SECRET, TABLE,
                      TABLES, Field, TableSchema, clone)
@@ -364,7 +365,11 @@ def _render_object(schema: TableSchema, obj: dict, version, full: bool, indent: 
     lines: list[str] = []
     defaults = schema.default_template(version)
     fields = schema.available_fields(version)
-    for attr, value in obj.items():
+    tables = [a for a in obj if (f := fields.get(a)) is not None and f.kind == TABLE]
+    scalars = [a for a in obj if a not in tables]
+    names = cli_order.ordered(schema.key, scalars) + cli_order.ordered(schema.key, tables)  # as FortiOS shows
+    for attr in names:
+        value = obj[attr]
         if attr == schema.mkey or attr in ("q_origin_key",):
             continue
         fld = fields.get(attr)

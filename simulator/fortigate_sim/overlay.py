@@ -72,10 +72,6 @@ def _table(*hints: Hint, **kw) -> TableHint:
 
 # ---- applicability -------------------------------------------------------------------------------
 
-def _is_dynamic(obj, _b):
-    return obj.get("type") == "dynamic"
-
-
 def _is_static(obj, _b):
     return obj.get("type") == "static"
 
@@ -121,7 +117,8 @@ _PHASE1_COMMON = (
     _ip("ipv4-end-ip", applies=_mode_cfg, applies_hint="mode-cfg enable"),
     _ip("ipv4-netmask", "255.255.255.255", applies=_mode_cfg, applies_hint="mode-cfg enable"),
     _f("dhgrp", default="14 5"),
-    _f("add-route", default="enable", applies=_is_dynamic, applies_hint="type dynamic"),
+    # Every type: Fortinet's reference ADVPN spoke (static) sets add-route disable (advpn admin guide).
+    _f("add-route", default="enable"),
     _f("add-gw-route", default="disable"),
     _f("psksecret", SECRET, ""),
     _f("psksecret-remote", SECRET, ""),

@@ -362,6 +362,8 @@ class DeviceStore:
         for attr, value in body.items():
             fld = fields.get(attr)
             if fld is None:
+                if attr == "q_origin_key":  # read-only metadata every GET adds; sent back by round trips
+                    continue
                 # Unknown, or of another release: FortiOS has no such attribute here.
                 self._unknown_attribute(attr)
                 continue
