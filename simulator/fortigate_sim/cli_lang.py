@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable, Optional, Union
 
 from .errors import CmdbError
-from .schema import (INTEGER, IPMASK, IPV4, IPV6, LISTS, MULTI, NAMELIST, OBJECT, OPTION, SECRET, TABLE,
+from .schema import (INTEGER, IPMASK, IPV4, IPV6, MULTI, NAMELIST, OBJECT, OPTION, SECRET, TABLE,
                      TABLES, Field, TableSchema, clone)
 from .store import UNSET, DeviceStore, Target
 
