@@ -22,7 +22,7 @@ from typing import Any, Iterable, Optional, Union
 
 from . import cli_order
 from .errors import CmdbError
-from .schema import (INTEGER, IPMASK, IPV4, IPV6, LISTS, MULTI, NAMELIST, OBJECT, OPTION, SECRET, TABLE,
+from .schema import (INTEGER, IPMASK, IPV4, IPV6, MULTI, NAMELIST, OBJECT, OPTION, SECRET, TABLE,
                      TABLES, Field, TableSchema, clone)
 from .store import UNSET, DeviceStore, Target
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-# FortiOS internal error numbers used by the simulator (reference §2.3).
+# FortiOS internal error numbers used by the simulator ("Return code N" of the CLI; simulator/README.md).
 NOT_FOUND = -3
 DUPLICATE = -5
 IN_USE = -23
