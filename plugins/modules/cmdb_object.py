@@ -30,10 +30,10 @@ description:
   - Keys (O(mkey)) must be a string or an integer without control characters or leading or trailing
     spaces (FortiOS drops them, so the entry could never be found again by that key); a new entry's
     key is also checked against the table's key type and longest key in the schema.
-  - O(state=absent) costs one read: an entry the device does not return (HTTP 404) is absent, so
+  - O(state=absent) costs one read. An entry the device does not return (HTTP 404) is absent, so
     nothing is removed and the task reports no change. This is also the answer for a path the
-    device does not have, since nothing can exist there (a design choice: removing must not cost a
-    read of the table or its schema, which is heavy on a hub with thousands of entries).
+    device does not have, since nothing can exist there. That is a design choice, so that removing
+    never costs a read of the table or its schema, which is heavy on a hub with thousands of entries.
   - Secrets (for example C(psksecret)) cannot be compared because FortiOS returns them encrypted.
     With O(update_secrets=on_create) a secret is written only when the object or the secret is
     missing, so an unchanged pre-shared key is not rewritten on every run; rotate it explicitly with
