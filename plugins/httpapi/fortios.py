@@ -24,6 +24,14 @@ description:
   - B(Cookie sessions.) With a user and password on releases before 6.4.2 (no
     C(/api/v2/authentication)), the upstream plugin falls back to a C(/logincheck) session but does
     not keep its session cookie, so every later request fails; this plugin keeps it.
+  - B(Expired sessions.) With a user and password (a session key from C(/api/v2/authentication) or a
+    C(/logincheck) cookie session), an answer HTTP 401 means the session expired (idle timeout, a
+    reboot, an administrator logged it out). The upstream plugin never logs in again, so every later
+    task on the host fails. This plugin logs in again once and repeats the request when its method
+    is one of O(retry_methods) (a 401 is answered before the device acts, but C(POST) is still never
+    repeated); a C(POST) fails with the 401 and the next request uses the new session. With an API
+    token (the modules' C(access_token), or C(ansible_httpapi_session_key)) a 401 means a wrong or
+    revoked token and fails at once.
   - B(Log.) The upstream plugin writes the world-readable file C(/tmp/fortios.ansible.log), with
     tokens and passwords, when a module sets C(enable_log). This plugin never writes that file. It
     writes a log only when O(log_path) is set, creates the file with mode C(0600), refuses a symbolic
@@ -159,6 +167,7 @@ class HttpApi(FortiosHttpApi):
         url = message_kwargs.get("url", "/")
         policy = self.retry_policy()
         attempt = 0
+        logged_in_again = False
         while True:
             self._retry_after_header = None
             try:
@@ -169,6 +178,11 @@ class HttpApi(FortiosHttpApi):
                 wait = policy.delay(attempt)
                 reason = "connection lost (%s)" % type(_innermost(exc)).__name__
             else:
+                if status == 401 and not logged_in_again and self._session_login(url):
+                    logged_in_again = True
+                    self._log_in_again(method, url)
+                    if policy.may_repeat_after_login(method):
+                        continue
                 if not policy.retry_status(method, status, attempt):
                     return status, body
                 wait = policy.delay(attempt, parse_retry_after(self._retry_after_header))
@@ -177,6 +191,33 @@ class HttpApi(FortiosHttpApi):
             self.log("retry %d/%d of %s %s after %s, waiting %.1fs"
                      % (attempt, policy.retries, method, url.split("?")[0], reason, wait))
             time.sleep(wait)
+
+    # ---- expired sessions ---------------------------------------------------------------------
+    def _session_login(self, url):
+        """Whether this connection logged in with a user and password (not a token) for ``url``'s request.
+
+        A configured token is never replaced by a login: its 401 is final. Login requests themselves
+        are not answered by logging in again.
+        """
+        if url.split("?")[0] in _LOGIN_PATHS or not self._logged_in:
+            return False
+        if (self._options or {}).get("access_token"):
+            return False
+        try:
+            session_key_option = self.connection.get_option("session_key")
+        except KeyError:
+            session_key_option = None
+        return not session_key_option and bool(self._session_key or self._cookie)
+
+    def _log_in_again(self, method, url):
+        """Forget the expired session (``_auth`` is what the connection sends) and log in once more."""
+        self.log("session expired (HTTP 401 on %s %s): logging in again" % (method, url.split("?")[0]))
+        self._logged_in = False
+        self._session_key = None
+        self._cookie = None
+        self._ccsrf_token = None
+        self.connection._auth = None
+        self.login(self.connection.get_option("remote_user"), self.connection.get_option("password"))
 
     # ---- cookie sessions ----------------------------------------------------------------------
     def update_auth(self, response, response_text):
@@ -231,6 +272,10 @@ class HttpApi(FortiosHttpApi):
             raise
         self._log_file = os.fdopen(fd, "a", encoding="utf-8")
         self._log_file_path = path
+
+
+# Requests that log in or out: a 401 there is the answer, not an expired session.
+_LOGIN_PATHS = ("/api/v2/authentication", "/logincheck", "/logout")
 
 
 def _innermost(error):

@@ -168,8 +168,27 @@ def is_ipv4(value):
 
 
 def is_ipv6(value):
+    """A plain IPv6 address: no prefix length and no zone index (``%port1``), as FortiOS writes them."""
+    if not isinstance(value, str) or "%" in value:
+        return False
     try:
         ipaddress.IPv6Address(value)
-    except (ValueError, TypeError):
+    except ValueError:
         return False
     return True
+
+
+def address_problem(value, family):
+    """Why ``value`` cannot be an overlay address of IPv``family`` to send to a peer, or None.
+
+    FortiOS's ``ipv4-address``/``ipv6-address`` types take a plain address, without prefix
+    length or zone index (Python would accept ``fe80::1%port1``; FortiOS has no such syntax).
+    The peer installs a host route to the address it receives, so it must be unicast.
+    """
+    if family == 6 and "%" in value:
+        return "an address with a zone index, which FortiOS addresses do not have"
+    if not (is_ipv4(value) if family == 4 else is_ipv6(value)):
+        return "not an IPv%d address" % family
+    if ipaddress.ip_address(value).is_multicast:
+        return "a multicast address; the peer installs a route to this address, so give a unicast one"
+    return None

@@ -8,7 +8,7 @@ from __future__ import annotations
 from ansible.module_utils.connection import Connection, ConnectionError as AnsibleConnectionError
 
 from ansible_collections.overlay.fortigate.plugins.module_utils.cmdb_client import CmdbClient, CmdbError
-from ansible_collections.overlay.fortigate.plugins.module_utils.reconcile import ReconcileError
+from ansible_collections.overlay.fortigate.plugins.module_utils.reconcile import ReconcileError, WriteError
 
 COMMON_ARGUMENTS = {
     "vdom": {"type": "str", "default": "root"},
@@ -43,9 +43,10 @@ def run(module, work):
     client = cmdb_client(module)
     try:
         result = work(client)
-    except CmdbError as exc:
-        module.fail_json(msg=str(exc), status=exc.status, error=exc.code, cli_error=exc.cli_error,
-                         field=exc.field, requests=client.requests)
+    except (CmdbError, WriteError) as exc:
+        device = exc.device_error if isinstance(exc, WriteError) else exc
+        module.fail_json(msg=str(exc), status=device.status, error=device.code, cli_error=device.cli_error,
+                         field=device.field, requests=client.requests)
     except ReconcileError as exc:
         module.fail_json(msg=str(exc), requests=client.requests)
     except AnsibleConnectionError as exc:

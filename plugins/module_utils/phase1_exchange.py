@@ -12,14 +12,16 @@ first, as its own step, and a refusal on such a release is handled as the articl
 
 from __future__ import annotations
 
-from ansible_collections.overlay.fortigate.plugins.module_utils.cmdb_client import CmdbError
-from ansible_collections.overlay.fortigate.plugins.module_utils.cmdb_values import is_ipv4, is_ipv6, normal_address
+from ansible_collections.overlay.fortigate.plugins.module_utils.cmdb_values import address_problem, normal_address
+from ansible_collections.overlay.fortigate.plugins.module_utils.cmdb_keys import entry_name
 from ansible_collections.overlay.fortigate.plugins.module_utils.reconcile import (
     ObjectSpec,
     Reconciler,
     ReconcileError,
+    WriteError,
     state_after,
 )
+from ansible_collections.overlay.fortigate.plugins.module_utils.messages import shown
 
 PATH = "vpn.ipsec/phase1-interface"
 UNSET_ADDR4 = "0.0.0.0"
@@ -43,17 +45,17 @@ def wanted_attributes(params):
     attributes = {}
     if params.get("exchange_interface_ip") is not None:
         attributes["exchange-interface-ip"] = "enable" if params["exchange_interface_ip"] else "disable"
-    for family, is_address, example, unset in ((4, is_ipv4, "10.200.1.1", UNSET_ADDR4),
-                                               (6, is_ipv6, "2001:db8::1", UNSET_ADDR6)):
+    for family, example, unset in ((4, "10.200.1.1", UNSET_ADDR4), (6, "2001:db8::1", UNSET_ADDR6)):
         option = "exchange_ip_addr%d" % family
         value = params.get(option)
         if value is None:
             continue
         value = value.strip()
-        if value and not is_address(value):
+        problem = address_problem(value, family) if value else None
+        if problem:
             raise ReconcileError(
-                "%s: %r is not an IPv%d address; give an address such as %s, or an empty string to stop "
-                "sending one" % (option, value, family, example)
+                "%s: %s is %s; give an address such as %s, or an empty string to stop sending one"
+                % (option, shown(value), problem, example)
             )
         attributes["exchange-ip-addr%d" % family] = normal_address(value) if value else unset
     if not attributes:
@@ -70,15 +72,17 @@ def _spec(name, attributes):
 
 def _gated_refusal(exc, attributes):
     """True when the device refused exchange-ip-addr* because exchange-interface-ip is off."""
-    text = "%s %s" % (exc.field or "", exc.cli_error or "")
-    return "exchange-ip-addr" in text and attributes.get("exchange-interface-ip") != "enable"
+    device = exc.device_error
+    text = "%s %s" % (device.field or "", device.cli_error or "")
+    return not exc.half_written and "exchange-ip-addr" in text and attributes.get("exchange-interface-ip") != "enable"
 
 
 def reconcile(client, params, check_mode):
     """Plan and apply; return the module result (changed, diff, requests, effective values)."""
+    name = entry_name(params["name"], "phase1-interface")
     attributes = wanted_attributes(params)
     reconciler = Reconciler(client, check_mode)
-    spec = _spec(params["name"], attributes)
+    spec = _spec(name, attributes)
     plan = reconciler.plan(spec)
     if check_mode and _address_without_interface_ip(plan):
         warnings = ["prediction assumes a release that accepts exchange-ip-addr4/6 while exchange-interface-ip "
@@ -87,7 +91,7 @@ def reconcile(client, params, check_mode):
         warnings = []
     try:
         result = reconciler.apply(plan)
-    except CmdbError as exc:
+    except WriteError as exc:
         if not _gated_refusal(exc, attributes):
             raise
         if params.get("exchange_interface_ip") is False:
@@ -95,12 +99,12 @@ def reconcile(client, params, check_mode):
                 "phase1-interface %s: this FortiOS release accepts exchange-ip-addr4/6 only while "
                 "exchange-interface-ip is enabled (Fortinet KB 253455); set exchange_interface_ip: true "
                 "or leave it unset so the module enables it first. %s. Device said: %s"
-                % (params["name"], "Earlier steps were undone, the tunnel is as before" if exc.undone
-                   else "Nothing was written", exc.cli_error or exc)
+                % (name, "Earlier steps were undone, the tunnel is as before" if exc.undone
+                   else "Nothing was written", exc.device_error.cli_error or exc.device_error)
             ) from None
         # As the article says: enable exchange-interface-ip first, then set the address.
         attributes["exchange-interface-ip"] = "enable"
-        result = reconciler.apply(reconciler.plan(_spec(params["name"], attributes)))
+        result = reconciler.apply(reconciler.plan(_spec(name, attributes)))
         result.setdefault("warnings", []).append(
             "this FortiOS release accepts exchange-ip-addr4/6 only while exchange-interface-ip is "
             "enabled, so the module enabled exchange-interface-ip first"

@@ -12,6 +12,7 @@ before anything is written.
 
 from __future__ import annotations
 
+from ansible_collections.overlay.fortigate.plugins.module_utils.cmdb_keys import entry_name
 from ansible_collections.overlay.fortigate.plugins.module_utils.reconcile import (
     ObjectSpec,
     Reconciler,
@@ -61,10 +62,11 @@ def wanted_attributes(params):
 
 
 def reconcile(client, params, check_mode):
+    name = entry_name(params["name"], "phase2")
     attributes = wanted_attributes(params)
-    kind, current = find_phase2(client, params["name"], params.get("kind") or "auto")
-    spec = ObjectSpec(TABLES[kind][0], params["name"], attributes, may_create=False,
-                      label="%s %s" % (TABLES[kind][0].split("/")[1], params["name"]))
+    kind, current = find_phase2(client, name, params.get("kind") or "auto")
+    spec = ObjectSpec(TABLES[kind][0], name, attributes, may_create=False,
+                      label="%s %s" % (TABLES[kind][0].split("/")[1], name))
     reconciler = Reconciler(client, check_mode)
     plan = reconciler.plan(spec, current)
     if plan.changes.get("auto-negotiate") == "enable":

@@ -12,7 +12,11 @@ of the managed attributes in check mode and in normal mode, and the requests it 
 
 Writes that must happen in order (FortiOS releases that accept ``exchange-ip-addr4`` only
 once ``exchange-interface-ip`` is enabled) are planned as steps; if a later step fails,
-the earlier ones are undone, so the object is never left half-written.
+the earlier ones are undone. If undoing fails too, the error says so: which attributes hold
+which values now, and how to recover.
+
+A refused write is raised as :class:`WriteError`, the engine's own error, which wraps the
+device's :class:`CmdbError` and says what the engine did about it (undone or not).
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from ansible_collections.overlay.fortigate.plugins.module_utils.cmdb_values impo
     mask,
     same,
 )
+from ansible_collections.overlay.fortigate.plugins.module_utils.messages import shown
 
 _NOT_READ = object()
 SECRETS_ON_CREATE = "on_create"
@@ -31,6 +36,31 @@ SECRETS_ALWAYS = "always"
 
 class ReconcileError(Exception):
     """A problem found by the engine itself (bad input, device did not take a value)."""
+
+
+class WriteError(ReconcileError):
+    """The device refused a write of one object.
+
+    ``device_error`` is the :class:`CmdbError`; ``undone`` how many earlier steps of the same
+    change were written and then undone; ``half_written`` the message part that describes an
+    object left half-written (undoing failed too), else None.
+    """
+
+    def __init__(self, where, device_error, undone=0, half_written=None):
+        self.where = where
+        self.device_error = device_error
+        self.undone = undone
+        self.half_written = half_written
+        super().__init__(str(self))
+
+    def __str__(self):
+        message = "%s: %s" % (self.where, self.device_error)
+        if self.half_written:
+            return "%s. %s" % (message, self.half_written)
+        if self.undone:
+            return "%s; the %d earlier step(s) of this change were undone, the object is as before" % (
+                message, self.undone)
+        return message
 
 
 class ObjectSpec:
@@ -48,11 +78,13 @@ class ObjectSpec:
     :arg label: how messages name the object (defaults to path/mkey).
     :arg secret_attributes: attributes the task gave as secrets, treated as secret whatever
         their name (known secret names such as ``psksecret`` always are).
+    :arg where: how a refused write names the object (defaults to the label), for example
+        ``objects[1] (vpn.ipsec/phase1-interface H1)``.
     """
 
     def __init__(self, path, mkey=None, attributes=None, state="present", may_create=True,
                  mkey_attribute="name", secrets=SECRETS_ON_CREATE, steps=None, label=None,
-                 secret_attributes=()):
+                 secret_attributes=(), where=None):
         self.path = path
         self.mkey = mkey
         self.attributes = dict(attributes or {})
@@ -63,6 +95,7 @@ class ObjectSpec:
         self.steps = steps
         self.label = label or (path if mkey in (None, "") else "%s %s" % (path, mkey))
         self.secret_attributes = frozenset(secret_attributes)
+        self.where = where or self.label
 
     def is_secret(self, attribute):
         return attribute in self.secret_attributes or is_secret(attribute)
@@ -155,13 +188,16 @@ class Reconciler:
             result["object"] = plan.spec.mask(plan.current)
             return result
         spec = plan.spec
-        if plan.action == "delete":
-            self.client.request("DELETE", spec.path, spec.mkey)
-            result["object"] = None
-            return result
-        if plan.action == "create":
-            self.client.request("POST", spec.path, None, plan.changes, secrets=spec.secret_attributes)
-        else:
+        try:
+            if plan.action == "delete":
+                self.client.request("DELETE", spec.path, spec.mkey)
+                result["object"] = None
+                return result
+            if plan.action == "create":
+                self.client.request("POST", spec.path, None, plan.changes, secrets=spec.secret_attributes)
+        except CmdbError as exc:
+            raise WriteError(spec.where, exc) from None
+        if plan.action == "update":
             self._put_in_steps(plan)
         confirmed = self._confirm(plan)
         result["object"] = spec.mask(confirmed)
@@ -179,18 +215,46 @@ class Reconciler:
             try:
                 self.client.request("PUT", spec.path, spec.mkey, body, secrets=spec.secret_attributes)
             except CmdbError as exc:
-                if done:
-                    self._undo(plan, done)
-                    exc.undone = len(done)
-                raise
+                if not done:
+                    raise WriteError(spec.where, exc) from None
+                left, undo_error = self._undo(plan, done)
+                if not left:
+                    raise WriteError(spec.where, exc, undone=len(done)) from None
+                raise WriteError(spec.where, exc, half_written=self._half_written(plan, left, undo_error)) from None
             done.append(body)
 
     def _undo(self, plan, done):
-        """Put back the previous values of steps already written, newest first."""
-        for body in reversed(done):
-            previous = {k: plan.current.get(k) for k in body if not plan.spec.is_secret(k)}
-            if previous:
+        """Put back the previous values of steps already written, newest first.
+
+        Returns the steps still written (oldest first) and the error that stopped the undo,
+        or ``([], None)`` when everything was undone.
+        """
+        for index in range(len(done) - 1, -1, -1):
+            previous = {k: plan.current.get(k) for k in done[index] if not plan.spec.is_secret(k)}
+            if not previous:
+                continue
+            try:
                 self.client.request("PUT", plan.spec.path, plan.spec.mkey, previous)
+            except CmdbError as exc:
+                return done[:index + 1], exc
+        return [], None
+
+    def _half_written(self, plan, left, undo_error):
+        """What a half-written object holds now and how to get out of it, for the error message."""
+        spec = plan.spec
+        believed = dict(plan.current)
+        for body in left:
+            believed.update(body)
+        try:
+            now, source = self.client.get(spec.path, spec.mkey) or believed, "as read back"
+        except CmdbError:
+            now, source = believed, "as far as the module knows; reading it back failed too"
+        written = sorted({k for body in left for k in body})
+        holds = ", ".join("%s=%s" % (k, shown(v)) for k, v in sorted(spec.managed(now).items()))
+        previous = ", ".join("%s=%s" % (k, shown(plan.current.get(k))) for k in written if not spec.is_secret(k))
+        return ("%s IS HALF-WRITTEN: undoing the earlier step(s) failed too (%s). It now holds (%s): %s. "
+                "To recover, re-run the task once the device accepts writes again (it writes only what differs), "
+                "or put back %s by hand" % (spec.label, undo_error, source, holds, previous or "the previous values"))
 
     def _confirm(self, plan):
         """Re-read the object and check the device holds what was written."""

@@ -19,7 +19,21 @@ description:
   - Several objects can be managed in one task with O(objects). All of them are read and checked
     before the first write, so a bad path or key in one object leaves every object untouched. They
     are then written in order; if the device refuses one, the objects before it stay written and
-    the failure lists the requests sent (RV(requests)).
+    the failure names the refused object (C(objects[1]), its path and key), the field FortiOS refused
+    when its message shows it, and lists the requests sent (RV(requests)). Values quoted in messages
+    are cut to a few dozen characters.
+  - Before anything is written, attribute names (in O(config), O(secrets) and child tables) are
+    checked against the device's own schema of the table (C(GET <table>?action=schema)); a name the
+    device does not have is refused with the closest valid names. The schema is read once per table
+    and task, and only when an object is to be created or changed, so an unchanged re-run still costs
+    one read per object.
+  - Keys (O(mkey)) must be a string or an integer without control characters or leading or trailing
+    spaces (FortiOS drops them, so the entry could never be found again by that key); a new entry's
+    key is also checked against the table's key type and longest key in the schema.
+  - O(state=absent) costs one read. An entry the device does not return (HTTP 404) is absent, so
+    nothing is removed and the task reports no change. This is also the answer for a path the
+    device does not have, since nothing can exist there. That is a design choice, so that removing
+    never costs a read of the table or its schema, which is heavy on a hub with thousands of entries.
   - Secrets (for example C(psksecret)) cannot be compared because FortiOS returns them encrypted.
     With O(update_secrets=on_create) a secret is written only when the object or the secret is
     missing, so an unchanged pre-shared key is not rewritten on every run; rotate it explicitly with
@@ -59,7 +73,7 @@ options:
     default: present
   objects:
     description:
-      - Several objects in one task. Mutually exclusive with O(path).
+      - Several objects in one task. Mutually exclusive with O(path). An empty list is refused.
     type: list
     elements: dict
     suboptions:

@@ -33,6 +33,8 @@ options:
   text:
     description:
       - Captured output to parse instead of running the command.
+      - Treated as secret (C(no_log)), since captured output may hold key material; it is never
+        echoed back in the task result (a message that would quote the whole text shows it masked).
     type: str
   strict:
     description: Fail when part of the output could not be read, instead of warning.
@@ -198,7 +200,8 @@ def main():
         argument_spec=dict(
             name=dict(type="str"),
             vdom=dict(type="str"),
-            text=dict(type="str"),
+            # Captured output may hold key material (damaged key lines); never echo it back.
+            text=dict(type="str", no_log=True),
             strict=dict(type="bool", default=False),
             access_token=dict(type="str", no_log=True),
         ),

@@ -38,16 +38,25 @@ options:
     description:
       - IPv4 address to send to the peer instead of the interface address (C(exchange-ip-addr4)).
       - An empty string stops sending one (FortiOS C(0.0.0.0)).
+      - A plain dotted address; a prefix length or a multicast address is refused (the peer installs
+        a host route to the address it receives).
     type: str
   exchange_ip_addr6:
     description:
       - IPv6 address to send to the peer (C(exchange-ip-addr6)); an empty string stops sending one.
+      - A plain address, as FortiOS's C(ipv6-address) type takes it; it is sent in compressed form.
+        A zone index (C(fe80::1%port1)), a prefix length or a multicast address is refused before
+        anything is sent. A link-local address without zone index is accepted.
     type: str
 extends_documentation_fragment:
   - overlay.fortigate.fortigate
   - overlay.fortigate.fortigate.config_attributes
 notes:
   - Omitted options are left as they are on the device.
+  - An empty O(name) (for example an undefined template variable rendered as C("")) is refused before
+    any request; without a key, the request would address the whole table.
+  - If the device refuses a later step and also refuses undoing an earlier one, the task fails saying
+    the tunnel is half-written, which values it holds now and how to recover.
 seealso:
   - module: overlay.fortigate.ipsec_phase2_autonegotiate
   - plugin: overlay.fortigate.parse_ike_gateway_list

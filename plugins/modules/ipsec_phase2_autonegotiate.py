@@ -46,6 +46,8 @@ notes:
   - Omitted options are left as they are on the device.
   - Enabling auto-negotiate at both ends is the practice Fortinet recommends, so that either side
     can renegotiate.
+  - An empty O(name) (for example an undefined template variable rendered as C("")) is refused before
+    any request; without a key, the request would address the whole table.
 seealso:
   - module: overlay.fortigate.ipsec_phase1_exchange
 """

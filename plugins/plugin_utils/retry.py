@@ -81,6 +81,14 @@ class RetryPolicy:
         """True when a request of ``method`` that failed on try ``attempt`` may be sent again."""
         return attempt < self.retries and str(method or "GET").upper() in self.methods
 
+    def may_repeat_after_login(self, method: str) -> bool:
+        """True when a request answered 401 on an expired session may be sent again after a new login.
+
+        A 401 is answered before the device acts, but the user's ``retry_methods`` still decide,
+        and POST is never among them.
+        """
+        return str(method or "GET").upper() in self.methods
+
     def retry_status(self, method: str, status: int, attempt: int) -> bool:
         return status in RETRYABLE_STATUSES and self.may_repeat(method, attempt)
 

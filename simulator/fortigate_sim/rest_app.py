@@ -65,7 +65,9 @@ class RestApi:
 
     def app(self) -> web.Application:
         app = web.Application(client_max_size=8 * 1024 * 1024)
-        app.router.add_route("*", "/{tail:.*}", self.handle)
+        # Every path, including one whose decoded form holds a newline (``%0A``): aiohttp's default
+        # ``.*`` stops at it and would answer a bare 404 that never reaches the request log.
+        app.router.add_route("*", r"/{tail:[\s\S]*}", self.handle)
         return app
 
     # ---- entry point -------------------------------------------------------------------------

@@ -339,6 +339,9 @@ class DeviceStore:
         return self._parse_key(table, raw)
 
     def _parse_key(self, table: TableSchema, raw: Any) -> Any:
+        # A key with a control character could never be addressed again (URLs, CLI lines).
+        if isinstance(raw, str) and any(ord(c) < 32 or ord(c) == 127 for c in raw):
+            raise CmdbError.invalid(f"{table.mkey}: a name may not contain a control character")
         try:
             return table.parse_mkey(raw)
         except FieldError as exc:

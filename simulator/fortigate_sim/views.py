@@ -153,6 +153,9 @@ def schema_view(schema: TableSchema, version) -> dict:
             entry["options"] = [{"name": o} for o in fld.options_for(version)]
         if fld.minimum is not None:
             entry["min-value"], entry["max-value"] = fld.minimum, fld.maximum
+        size = schema.max_mkey_len if name == schema.mkey else fld.max_len
+        if size:
+            entry["size"] = size  # longest string, as FortiOS's schema gives it
         if fld.kind not in LISTS and fld.kind != OBJECT and name != schema.mkey:
             entry["default"] = fld.default_for(version)
         if fld.ref:

@@ -209,3 +209,23 @@ def test_refused_second_step_is_undone_so_the_tunnel_is_never_half_written(modul
     assert puts[0][0] == ["exchange-interface-ip"] and puts[2][0] == ["exchange-interface-ip"]
     config = module_lab.config("SITE_A")
     assert "set exchange-interface-ip enable" not in config and "10.200.5.5" not in config
+
+
+def test_a_failed_undo_reports_the_half_written_tunnel_and_how_to_recover(module_lab):
+    _report, proc = module_lab.playbook("exchange.yml", extra_vars=dict(SITE_A, interface_ip=False, addr4=""))
+    assert proc.returncode == 0, proc.stdout[-2000:]
+    # The first PUT (exchange-interface-ip enable) goes through; the address and the undo both get a 500.
+    module_lab.fault("SITE_A", "--method", "PUT", "--path-pattern", "phase1-interface/SiteA-to-SiteB",
+                     "--after", "1", "--status", "500", "--count", "2")
+    try:
+        report, _proc = module_lab.playbook(
+            "exchange.yml", extra_vars=dict(SITE_A, interface_ip=True, addr4="10.200.6.6", allow_failure=True))
+    finally:
+        module_lab.clear_faults()
+    failed = module_lab.result(report, "Exchange", "SITE_A")
+    assert failed["failed"] and failed["status"] == 500
+    message = failed["msg"]
+    assert "phase1-interface SiteA-to-SiteB IS HALF-WRITTEN: undoing the earlier step(s) failed too" in message
+    assert "It now holds (as read back): exchange-interface-ip='enable', exchange-ip-addr4='0.0.0.0'" in message
+    assert "put back exchange-interface-ip='disable' by hand" in message
+    assert "set exchange-interface-ip enable" in module_lab.config("SITE_A")  # what the message says

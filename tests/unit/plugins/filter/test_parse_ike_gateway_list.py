@@ -41,3 +41,18 @@ def test_cli_parse_parser_reports_errors():
     parser = CliParser(task_args={"text": "Unknown action 0"}, task_vars={}, debug=False)
     result = parser.parse()
     assert list(result) == ["errors"] and "Unknown action" in result["errors"][0]
+
+
+# The key line with its label coloured: nothing may echo the key (issue 9, item 1).
+COLOURED_KEY = FGT_A_MULTILINE.replace("  key: fc443e85", "  \x1b[1mkey\x1b[0m: fc443e85").replace(
+    "status: established", "sta?tus: established fc443e8594fa5be2")
+
+
+def test_filter_and_cli_parse_never_echo_key_material(capsys):
+    assert FILTER(COLOURED_KEY)[0]["name"] == "SiteA-to-SiteB"
+    with pytest.raises(AnsibleFilterError) as caught:
+        FILTER(COLOURED_KEY, strict=True)
+    parser = CliParser(task_args={"text": COLOURED_KEY}, task_vars={}, debug=False)
+    assert parser.parse()["parsed"][0]["name"] == "SiteA-to-SiteB"
+    shown = str(caught.value) + capsys.readouterr().err
+    assert "sta?tus" in shown and "fc443e85" not in shown

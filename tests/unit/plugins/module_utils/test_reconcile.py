@@ -3,43 +3,11 @@
 import pytest
 
 from ansible_collections.overlay.fortigate.plugins.module_utils import cmdb_object, phase1_exchange, phase2_autonegotiate
-from ansible_collections.overlay.fortigate.plugins.module_utils.cmdb_client import CmdbClient, CmdbError
 from ansible_collections.overlay.fortigate.plugins.module_utils.cmdb_values import normalise, same
-from ansible_collections.overlay.fortigate.plugins.module_utils.reconcile import ReconcileError
+from ansible_collections.overlay.fortigate.plugins.module_utils.reconcile import ReconcileError, WriteError
 
-from .fake_cmdb import FakeCmdb, refusal
-
-P1 = "vpn.ipsec/phase1-interface"
-P2 = "vpn.ipsec/phase2-interface"
-
-
-def lab():
-    return FakeCmdb(tables={
-        P1: {
-            "SiteA": {"name": "SiteA", "type": "static", "interface": "port1", "remote-gw": "10.47.1.80",
-                      "exchange-interface-ip": "disable", "exchange-ip-addr4": "0.0.0.0",
-                      "exchange-ip-addr6": "::", "psksecret": "old"},
-            "HUB": {"name": "HUB", "type": "dynamic", "interface": "port1", "exchange-interface-ip": "disable",
-                    "exchange-ip-addr4": "0.0.0.0", "exchange-ip-addr6": "::"},
-        },
-        P2: {
-            "SiteA": {"name": "SiteA", "phase1name": "SiteA", "auto-negotiate": "disable", "keepalive": "disable"},
-            "HUB": {"name": "HUB", "phase1name": "HUB", "auto-negotiate": "disable", "keepalive": "disable"},
-        },
-        "vpn.ipsec/phase2": {
-            "policy-p2": {"name": "policy-p2", "phase1name": "policy-p1", "auto-negotiate": "disable",
-                          "keepalive": "disable"},
-        },
-        "vpn.ipsec/phase1": {"policy-p1": {"name": "policy-p1", "type": "static"}},
-        "router/bgp/neighbor": {"10.0.0.1": {"ip": "10.0.0.1", "remote-as": "65000"}},
-        "system/interface": {"Lo0": {"name": "Lo0", "ip": "10.200.1.1 255.255.255.255", "allowaccess": "ping https"}},
-    }, singletons={"router/bgp": {"as": "65000", "router-id": "10.200.1.1"}},
-        mkeys={"router/bgp/neighbor": "ip"})
-
-
-def client(device):
-    return CmdbClient(device.send, vdom="root")
-
+from .cmdb_lab import P1, P2, client, lab
+from .fake_cmdb import refusal
 
 def exchange(device, check_mode=False, **params):
     return phase1_exchange.reconcile(client(device), dict({"name": "SiteA"}, **params), check_mode)
@@ -106,7 +74,7 @@ def test_failed_second_step_rolls_back_the_first():
     device = lab()
     device.refuse.append(lambda m, p, k, b: refusal(500, -651, "persistent failure")
                          if m == "PUT" and b and "exchange-ip-addr4" in b else None)
-    with pytest.raises(CmdbError, match="persistent failure"):
+    with pytest.raises(WriteError, match="persistent failure.*1 earlier step\\(s\\) of this change were undone"):
         exchange(device, exchange_interface_ip=True, exchange_ip_addr4="10.200.1.1")
     assert device.tables[P1]["SiteA"]["exchange-interface-ip"] == "disable"
     assert [w[3] for w in device.writes()][-1] == {"exchange-interface-ip": "disable"}
@@ -197,12 +165,12 @@ def test_unchanged_secret_not_rewritten_and_rotation_explicit():
 
 
 def test_secret_in_config_is_refused_with_the_fix():
-    with pytest.raises(ReconcileError, match="objects\\[0\\].config.psksecret is a secret: give it under objects\\[0\\].secrets"):
+    with pytest.raises(ReconcileError, match="^config.psksecret is a secret: give it under secrets"):
         cmdb(lab(), path=P1, mkey="SiteA", config={"psksecret": "x"})
 
 
 def test_secret_in_a_child_table_is_refused_with_its_path():
-    with pytest.raises(ReconcileError, match="objects\\[0\\].config.neighbor\\[0\\].password is a secret"):
+    with pytest.raises(ReconcileError, match="^config.neighbor\\[0\\].password is a secret"):
         cmdb(lab(), path="router/bgp", config={"neighbor": [{"ip": "10.0.0.9", "password": "s3cr3t"}]})
 
 
@@ -240,7 +208,7 @@ def test_device_error_message_names_object_field_and_cli_error():
     device.refuse.append(lambda m, p, k, b: refusal(
         500, -651, "node_check_object fail! for interface port99\nCommand fail. Return code -651")
         if m == "PUT" else None)
-    with pytest.raises(CmdbError) as caught:
+    with pytest.raises(WriteError) as caught:
         cmdb(device, path=P1, mkey="SiteA", config={"interface": "port99"})
     message = str(caught.value)
     assert "vpn.ipsec/phase1-interface/SiteA (vdom root)" in message
@@ -281,3 +249,25 @@ def test_ipv6_address_sent_and_compared_compressed():
     assert device.writes()[-1][3] == {"exchange-ip-addr6": "2001:db8::1"} and result["exchange_ip_addr6"] == "2001:db8::1"
     device.log.clear()
     assert not exchange(device, exchange_ip_addr6="2001:db8::1")["changed"] and device.writes() == []
+
+
+def test_a_failed_undo_says_the_object_is_half_written_what_it_holds_and_how_to_recover():
+    device = lab()
+    puts = []
+
+    def second_and_third_put_fail(method, path, mkey, body):
+        if method == "PUT":
+            puts.append(body)
+            if len(puts) > 1:
+                return refusal(503, -1, None)
+        return None
+    device.refuse.append(second_and_third_put_fail)
+    with pytest.raises(WriteError) as caught:
+        exchange(device, exchange_interface_ip=True, exchange_ip_addr4="10.200.1.1")
+    message = str(caught.value)
+    assert message.startswith("phase1-interface SiteA: PUT vpn.ipsec/phase1-interface/SiteA (vdom root) failed: HTTP 503")
+    assert "phase1-interface SiteA IS HALF-WRITTEN: undoing the earlier step(s) failed too (PUT " in message
+    assert "It now holds (as read back): exchange-interface-ip='enable', exchange-ip-addr4='0.0.0.0'" in message
+    assert "re-run the task" in message and "put back exchange-interface-ip='disable' by hand" in message
+    assert caught.value.half_written and not caught.value.undone
+    assert device.tables[P1]["SiteA"]["exchange-interface-ip"] == "enable"  # what the message says

@@ -48,8 +48,13 @@ def test_hub_summary(capsys):
 
 
 def test_error_output_fails_cleanly(capsys):
-    result = run_module(capsys, text="Command fail. Return code -61")
+    result = run_module(capsys, text="FGT # diagnose vpn ike gateway list\nCommand fail. Return code -61\n")
     assert result["failed"] and "Command fail. Return code -61" in result["msg"]
+
+
+def test_captured_text_is_not_echoed_in_the_result(capsys):
+    result = run_module(capsys, text=IKEV2_DIALUP_HUB)
+    assert "0C1A54F2" not in json.dumps(result) and result["ansible_facts"]["fortios_ike_gateways"][0]["name"] == "HUB_0"
 
 
 def test_strict_fails_on_skipped_text(capsys):
@@ -77,3 +82,14 @@ def test_text_with_the_groups_vdom_default_is_accepted(capsys):
 def test_names_that_are_not_one_cli_word_are_refused(capsys, option):
     result = run_module(capsys, **{option: "blue\nexecute factoryreset"})
     assert result["failed"] and option in result["msg"] and "not a FortiOS name" in result["msg"]
+
+
+def test_key_material_never_in_warnings_or_errors(capsys):
+    text = IKEV2_DIALUP_HUB.replace("  SK_ei: 36:", "  \x1b[33mSK_ei\x1b[0m --More-- 36:").replace(
+        "direction: responder", "direction: responder\n  SK-ar 36:9A60C1A54F2D8E7B9A60")
+    result = run_module(capsys, text=text)
+    assert result["ansible_facts"]["fortios_ike_gateways"][0]["name"] == "HUB_0"
+    failed = run_module(capsys, text=text, strict=True)
+    assert failed["failed"] and "strict mode and 2 part(s)" in failed["msg"] and "<key material>" in failed["msg"]
+    for shown in (json.dumps(result), json.dumps(failed)):
+        assert "0C1A54F2" not in shown and "9A60C1A5" not in shown

@@ -125,3 +125,9 @@ def test_cyclic_error_chains_terminate():
     first, second = Exception("a"), Exception("b")
     first.__context__, second.__context__ = second, first
     assert not is_transient_error(first)
+
+
+def test_after_a_new_login_only_the_allowed_idempotent_methods_are_repeated():
+    policy = RetryPolicy(methods=("GET", "DELETE"), retries=0)
+    assert policy.may_repeat_after_login("get") and policy.may_repeat_after_login("DELETE")
+    assert not policy.may_repeat_after_login("PUT") and not policy.may_repeat_after_login("POST")
