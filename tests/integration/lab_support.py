@@ -107,7 +107,7 @@ class SimLab:
         """One REST request with the device's API token; the decoded answer, errors included."""
         host = self.hosts[device]
         request = urllib.request.Request(
-            f"https://127.0.0.1:{host['ansible_httpapi_port']}{path}", method=method,
+            f"https://{host['ansible_host']}:{host['ansible_httpapi_port']}{path}", method=method,
             data=json.dumps(body).encode() if body is not None else None,
             headers={"Authorization": f"Bearer {host['fortios_access_token']}", "Accept": "application/json"})
         try:
