@@ -26,7 +26,7 @@ options:
     type: dict
     required: true
   secrets:
-    description: The fabric's secrets by name, for example C({psk: "{{ advpn_fabric.psk }}"}).
+    description: 'The fabric''s secrets by name, for example C({psk: "{{ advpn_fabric.psk }}"}).'
     type: dict
     required: true
 """
