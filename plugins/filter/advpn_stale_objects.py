@@ -45,7 +45,7 @@ EXAMPLES = r"""
 
 RETURN = r"""
 _value:
-  description: One C({path, mkey, state: absent}) per stale entry, in deletion order.
+  description: "One C({path, mkey, state: absent}) per stale entry, in deletion order."
   type: list
   elements: dict
 """
