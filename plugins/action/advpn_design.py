@@ -48,6 +48,9 @@ def _intent_vars(hostvars, host):
 
 def collect_hosts(hostvars, play_hosts):
     """Intent of the play's members plus the hubs they name that are outside the play."""
+    unknown = [host for host in play_hosts if host not in hostvars]
+    if unknown:
+        raise AnsibleActionFail("hosts: %s not in the inventory; list inventory hostnames" % ", ".join(unknown))
     hosts = {}
     for host in play_hosts:
         if "advpn_fabric" in hostvars[host]:

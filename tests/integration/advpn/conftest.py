@@ -11,11 +11,10 @@ import secrets
 from pathlib import Path
 
 import pytest
-from lab_support import REPO, SimLab, running_lab
+from lab_support import REPO, SimLab, fortigate_sim, running_lab
 
 HERE = Path(__file__).resolve().parent
 INTENT = REPO / "examples" / "advpn" / "dual_hub.yml"
-LAB_FILE = HERE / "labs" / "advpn-h2-o2-s4.yml"
 
 
 class AdvpnLab(SimLab):
@@ -37,6 +36,8 @@ class AdvpnLab(SimLab):
 
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory):
-    with running_lab(tmp_path_factory.mktemp("advpn-dual-hub"), LAB_FILE,
+    lab_file = tmp_path_factory.mktemp("advpn-lab-file") / "advpn-h2-o2-s4.yml"
+    fortigate_sim("lab", "advpn", "--hubs", "2", "--overlays", "2", "--spokes", "4", "-o", str(lab_file))
+    with running_lab(tmp_path_factory.mktemp("advpn-dual-hub"), lab_file,
                      lambda workdir: AdvpnLab(workdir, REPO / "playbooks")) as running:
         yield running
