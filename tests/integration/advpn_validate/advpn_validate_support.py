@@ -20,7 +20,7 @@ class ValidateLab(SimLab):
     def run(self, playbook, *args, extra_vars=None):
         command = [str(BIN / "ansible-playbook"), "-i", str(self.inventory), "-i", str(PLANS), str(playbook), *args]
         command += ["-e", json.dumps({"advpn_validate_ssh_port": "{{ fortigate_sim_ssh_port }}", **(extra_vars or {})})]
-        proc = subprocess.run(command, capture_output=True, text=True, env=ansible_environment(), timeout=900,
+        proc = subprocess.run(command, capture_output=True, text=True, env=ansible_environment(), timeout=1800,
                               check=False)
         if "{" not in proc.stdout:
             raise AssertionError(f"no JSON from ansible-playbook:\n{proc.stdout}\n{proc.stderr}")
