@@ -22,13 +22,14 @@ export PY_COLORS := 0
 
 SETUP_INPUTS := requirements-dev.txt constraints.txt $(wildcard simulator/pyproject.toml)
 
-.PHONY: setup demo demo-kb test lint sanity units docs integration molecule bench lock changelog clean help sim-wheel
+.PHONY: setup browser demo demo-kb test lint sanity units docs integration molecule bench lock changelog clean help sim-wheel
 
 help:
 	@echo "make demo   - build a dual-hub ADVPN from an example intent on a generated simulated lab"
 	@echo "make demo-kb - the exchange-interface-ip article (KB 253455) on the embedded lab"
 	@echo "make test   - every quality gate: lint, sanity, unit, docs, integration, molecule"
 	@echo "make setup  - bootstrap .venv/ and the collection path (done by demo and test)"
+	@echo "make browser - headless Chromium + chromedriver for the report page test (done by test, integration)"
 	@echo "make bench  - benchmarks in bench/ (not part of test)"
 	@echo "make sim-wheel - the simulator alone as a wheel in dist/ (pip install dist/fortigate_sim-*.whl)"
 
@@ -46,13 +47,17 @@ $(DEVCOLL)/ansible_collections/overlay/fortigate:
 	mkdir -p $(DEVCOLL)/ansible_collections/overlay
 	ln -sfn $(CURDIR) $@
 
+# The report page test drives Debian's chromium through chromium-driver (apt-get, as root or via sudo).
+browser:
+	tools/install-browser
+
 demo: setup
 	tools/demo
 
 demo-kb: setup
 	tools/demo-kb
 
-test: setup
+test: setup browser
 	tools/run-gates
 
 lint: setup
@@ -67,7 +72,7 @@ units: setup
 docs: setup
 	tools/run-gates docs
 
-integration: setup
+integration: setup browser
 	tools/run-gates integration
 
 molecule: setup

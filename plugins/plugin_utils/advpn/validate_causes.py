@@ -250,7 +250,7 @@ class Diagnosis:
     def ike_route_missing(self, spoke, tunnel):
         state = spoke.gateway_state(tunnel.get("name"))
         if not state or not state["ike_up"]:
-            return self._because_down(self.tunnel_down(spoke, tunnel))
+            return self.tunnel_down(spoke, tunnel)
         if state["overlay_peer"] != tunnel.get("peer_overlay_ip"):
             return self.hub_sends_nothing(spoke, tunnel)
         return self._route_not_installed(spoke, tunnel.get("name"), tunnel.get("peer_overlay_ip"))
@@ -261,14 +261,10 @@ class Diagnosis:
         found = [gateway for gateway in hub.instances(parent.get("name"))
                  if gateway.get("remote_addr") == instance.get("peer_wan")]
         if not found or not any(hub.gateway_state(gateway.get("name"))["ike_up"] for gateway in found):
-            return self._because_down(self.instance_missing(hub, parent, instance, len(found)))
+            return self.instance_missing(hub, parent, instance, len(found))
         if tunnel is not None and found[0].get("virtual_interface_addr_peer") != instance.get("peer_overlay_ip"):
             return self.spoke_sends_nothing(hub, parent, instance)
         return self._route_not_installed(hub, parent.get("name"), instance.get("peer_overlay_ip"))
-
-    @staticmethod
-    def _because_down(cause):
-        return "%s (tunnel down)" % cause[0], cause[1]
 
     @staticmethod
     def _route_not_installed(device, tunnel_name, peer_ip):
@@ -445,9 +441,7 @@ class Diagnosis:
                           if network(prefix) and target in network(prefix) and prefix not in summaries]
             for summary in summaries:
                 if not hub.routes_for(summary):
-                    return ("%s has no route for the loopback summary %s (its blackhole static route), so it does not "
-                            "announce it (network-import-check)" % (hub.name, summary),
-                            "add the static blackhole route %s on %s (%s)" % (summary, hub.name, DEPLOY))
+                    return self.route_missing(hub, {"prefix": summary, "kind": "blackhole"})
         return None
 
     # ---- shortcuts ---------------------------------------------------------------------------------

@@ -137,7 +137,7 @@ class FabricChecks:
             failed = next(check for check in reversed(self.checks)
                           if check["device"] == device.name and check["check"] in ("ike_sa", "instance")
                           and check["tunnel"] == where.get("tunnel") and check["peer"] == where.get("peer"))
-            return "%s (IKE SA down)" % failed["cause"], failed["fix"]
+            return failed["cause"], failed["fix"]
         return why
 
     def judged(self, device, check, subject, expected, gateway, ike_up, where):
