@@ -1,0 +1,124 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) overlay.fortigate contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The operational state a device must reach once its plan is applied (CONTRACTS B ``expected``).
+
+What advpn_validate compares with the device: tunnels (with the addresses exchanged in IKE and
+the network-id), BGP sessions between loopbacks, the routes the design puts in the routing table
+and the LAN prefixes learned through BGP. A hub's expectations list its spokes (one dial-up
+instance, one BGP session, one IKE route per spoke and overlay); removing a spoke removes exactly
+the entries that name it.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+
+from . import names
+
+
+def _route_key(route):
+    network = ipaddress.IPv4Network(route["prefix"])
+    return (int(network.network_address), network.prefixlen, route["kind"], route.get("interface") or "",
+            route.get("peer") or "")
+
+
+def _host(address):
+    return "%s/32" % address
+
+
+class DeviceExpectations:
+    def __init__(self, fabric, member):
+        self.fabric = fabric
+        self.member = member
+        self.hubs = fabric.hub_members()
+        self.spokes = fabric.spoke_members()
+
+    def build(self):
+        return {
+            "tunnels": self.tunnels(),
+            "bgp": {"as": self.fabric.bgp_as, "router_id": self.member.loopback, "neighbors": self.neighbors()},
+            "routes": sorted(self.routes(), key=_route_key),
+            "prefixes_received": sorted(self.prefixes(), key=lambda p: (_route_key(dict(p, kind="")), p["origin"])),
+            "shortcuts": self.fabric.shortcuts,
+        }
+
+    def tunnels(self):
+        result = []
+        if self.member.is_hub:
+            for overlay in self.fabric.overlays:
+                result.append({
+                    "name": names.hub_tunnel(overlay.name), "overlay": overlay.name, "overlay_index": overlay.index,
+                    "type": "dialup", "peer": None,
+                    "network_id": names.network_id(self.member.hub_index, overlay.index),
+                    "local_overlay_ip": self.member.loopback, "peer_overlay_ip": None, "remote_gw": None,
+                    "interface": self.member.wan[overlay.name].interface,
+                    "instances": [{"peer": spoke.name, "peer_overlay_ip": spoke.loopback,
+                                   "peer_wan": spoke.wan[overlay.name].address}
+                                  for spoke in self.spokes if overlay.name in spoke.wan],
+                })
+            return result
+        for hub in self.hubs:
+            for overlay in self.fabric.overlays:
+                if overlay.name not in self.member.wan:
+                    continue
+                result.append({
+                    "name": names.spoke_tunnel(hub.hub_index, overlay.name), "overlay": overlay.name,
+                    "overlay_index": overlay.index, "type": "static", "peer": hub.name,
+                    "network_id": names.network_id(hub.hub_index, overlay.index),
+                    "local_overlay_ip": self.member.loopback, "peer_overlay_ip": hub.loopback,
+                    "remote_gw": hub.wan[overlay.name].address,
+                    "interface": self.member.wan[overlay.name].interface, "instances": [],
+                })
+        return result
+
+    def neighbors(self):
+        peers = self.spokes if self.member.is_hub else self.hubs
+        return [{"address": peer.loopback, "remote_as": self.fabric.bgp_as, "peer": peer.name} for peer in peers]
+
+    def routes(self):
+        member = self.member
+        routes = [{"prefix": _host(member.loopback), "kind": "connected", "interface": self.fabric.loopback_interface,
+                   "peer": None}]
+        routes += [{"prefix": lan.prefix, "kind": "connected", "interface": lan.interface, "peer": None}
+                   for lan in member.lans]
+        if member.is_hub:
+            routes += [{"prefix": summary, "kind": "blackhole", "interface": None, "peer": None}
+                       for summary in (self.fabric.lan_summary, self.fabric.loopback_summary)]
+            for spoke in self.spokes:
+                # net-device disable: the hub routes to each spoke through the dial-up parent.
+                routes += [{"prefix": _host(spoke.loopback), "kind": "ike", "interface": names.hub_tunnel(overlay.name),
+                            "peer": spoke.name} for overlay in self.fabric.overlays if overlay.name in spoke.wan]
+                routes += self._bgp_routes(spoke)
+            return routes
+        for tunnel in self.tunnels():
+            routes.append({"prefix": _host(tunnel["peer_overlay_ip"]), "kind": "ike", "interface": tunnel["name"],
+                           "peer": tunnel["peer"]})
+        for hub in self.hubs:
+            routes.append({"prefix": self.fabric.loopback_summary, "kind": "bgp", "interface": None, "peer": hub.name,
+                           "next_hop": hub.loopback})
+            routes += self._bgp_routes(hub)
+        for spoke in self.spokes:
+            if spoke.name != member.name:
+                routes += self._bgp_routes(spoke)
+        return routes
+
+    @staticmethod
+    def _bgp_routes(origin):
+        return [{"prefix": lan.prefix, "kind": "bgp", "interface": None, "peer": origin.name, "next_hop": origin.loopback}
+                for lan in origin.lans]
+
+    def prefixes(self):
+        if self.member.is_hub:
+            origins = self.spokes
+            result = []
+        else:
+            origins = self.hubs + [s for s in self.spokes if s.name != self.member.name]
+            result = [{"prefix": self.fabric.loopback_summary, "origin": hub.name} for hub in self.hubs]
+        for origin in origins:
+            result += [{"prefix": lan.prefix, "origin": origin.name} for lan in origin.lans]
+        return result
+
+
+def device_expected(fabric, member):
+    return DeviceExpectations(fabric, member).build()
