@@ -11,8 +11,10 @@ short_description: The tables to read to find what an ADVPN fabric owns on a dev
 description:
   - Turns a host's C(advpn_plan.owned) (marker and tables) into the O(overlay.fortigate.cmdb_info#module:tables)
     option, each table filtered on the device to the entries whose marker attribute contains the
-    marker (FortiOS REST filter C(<attribute>=@<marker>)), so a large table costs little.
-  - Fails with a message naming the key when C(owned) lacks its marker or tables.
+    marker (FortiOS REST filter C(<attribute>=@<marker>)), so a large table costs little. Tables
+    owned by an id range (C(mkey_range), entries without a comment) are read whole.
+  - Fails with a message naming the key when C(owned) lacks its marker or tables, or a table
+    has neither C(attribute) nor C(mkey_range).
 positional: _input
 options:
   _input:

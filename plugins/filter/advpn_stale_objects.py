@@ -14,7 +14,9 @@ description:
     O(overlay.fortigate.cmdb_object#module:objects) option.
   - An entry is owned by the fabric when the plan's C(owned.marker) (for example C(advpn:corp)) is
     a whole word of the table's marker attribute (C(owned.tables[].attribute), for example
-    C(comments)). Entries without the marker, such as hand-made ones, are never returned.
+    C(comments)), or, for tables whose entries carry no comment (BGP networks and neighbor-ranges),
+    when its key is inside the table's C(owned.tables[].mkey_range). Other entries, such as
+    hand-made ones, are never returned.
   - Deletions come in reverse dependency order, policies and routes before the tunnels they use,
     phase2 before phase1. Tunnel interfaces are left out, FortiOS removes them with their
     phase1-interface.

@@ -107,22 +107,42 @@ def _owned(plan):
         raise DeployError("advpn_plan.owned must give marker (the text in the comments of the fabric's objects) and "
                           "tables (a list of {path, attribute}); the role needs them to find what to remove")
     for index, table in enumerate(owned["tables"]):
-        if not isinstance(table, dict) or not table.get("path") or not table.get("attribute"):
-            raise DeployError("advpn_plan.owned.tables[%d] needs path and attribute (the comment-like attribute "
-                              "that carries the marker)" % index)
+        if not isinstance(table, dict) or not table.get("path") or not (table.get("attribute") or _id_range(table)):
+            raise DeployError("advpn_plan.owned.tables[%d] needs path and either attribute (the comment-like attribute "
+                              "that carries the marker) or mkey_range ([first, last] of the ids the fabric owns)" % index)
     return owned
 
 
+def _id_range(table):
+    """``mkey_range`` of a table whose entries carry no comment: the fabric owns the ids in it."""
+    bounds = table.get("mkey_range")
+    if isinstance(bounds, (list, tuple)) and len(bounds) == 2 and all(isinstance(b, int) for b in bounds):
+        return bounds
+    return None
+
+
 def owned_filters(plan):
-    """``cmdb_info`` tables that read only the entries mentioning the fabric's marker (filtered on the device)."""
+    """``cmdb_info`` tables that show what the fabric owns, filtered on the device where a marker tells."""
     owned = _owned(plan)
-    return [{"path": table["path"], "filter": "%s=@%s" % (table["attribute"], owned["marker"])}
-            for table in owned["tables"]]
+    tables = []
+    for table in owned["tables"]:
+        read = {"path": table["path"]}
+        if table.get("attribute"):
+            read["filter"] = "%s=@%s" % (table["attribute"], owned["marker"])
+        tables.append(read)
+    return tables
 
 
-def _carries(entry, attribute, marker):
-    """The marker is a whole word of the attribute (``advpn:corp`` is not ``advpn:corp2``)."""
-    return marker in str(entry.get(attribute) or "").split()
+def _carries(entry, key, table, marker):
+    """Owned: the marker is a whole word of the attribute (``advpn:corp`` is not ``advpn:corp2``), or the key
+    is inside the table's ``mkey_range``."""
+    if table.get("attribute"):
+        return marker in str(entry.get(table["attribute"]) or "").split()
+    first, last = _id_range(table)
+    try:
+        return first <= int(key) <= last
+    except (TypeError, ValueError):
+        return False
 
 
 def _key(path, entry):
@@ -142,8 +162,9 @@ def stale_objects(plan, tables):
     """Deletions of what the fabric owns on the device and the plan no longer has.
 
     ``tables`` maps a path to its entries as read from the device (``cmdb_info``'s ``tables``).
-    An entry is owned when the marker is a word of the table's marker attribute; hand-made
-    entries (no marker) are never touched. Tunnel interfaces are left out: FortiOS removes
+    An entry is owned when the marker is a word of the table's marker attribute, or, in tables
+    whose entries carry no comment, when its key is inside the table's ``mkey_range``; other
+    entries (hand-made ones) are never touched. Tunnel interfaces are left out: FortiOS removes
     them with their phase1-interface. Deletions come in reverse dependency order (policies and
     routes before the tunnels they use, phase2 before phase1).
     """
@@ -157,12 +178,10 @@ def stale_objects(plan, tables):
         if entries is None:
             raise DeployError("the device read has no entries for %s (listed in advpn_plan.owned.tables)" % path)
         for entry in entries:
-            if not _carries(entry, table["attribute"], owned["marker"]):
-                continue
-            if path == "system/interface" and entry.get("type") == "tunnel":
-                continue
             key = _key(path, entry)
-            if key in (None, "") or (path, str(key)) in wanted:
+            if key in (None, "") or not _carries(entry, key, table, owned["marker"]):
+                continue
+            if (path == "system/interface" and entry.get("type") == "tunnel") or (path, str(key)) in wanted:
                 continue
             stale.append((_rank(path, paths), len(stale), {"path": path, "mkey": key, "state": "absent"}))
     # Highest rank first; inside a table, the reverse of the device's order.

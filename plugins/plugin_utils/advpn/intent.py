@@ -226,14 +226,19 @@ class _Reader:
                                     % (hub, index, names.network_id(index, len(overlays)), names.MAX_NETWORK_ID),
                                     "use fewer hubs or overlays (network-id = hub index * 10 + overlay index)")
                 break
-            if hub not in self.hosts:
-                self.fabric_problem("hubs", "%s is not in the inventory (or its advpn_fabric.name differs)" % hub,
-                                    "add host %s with advpn_fabric.name %s to the inventory, or remove it from advpn_fabric.hubs"
-                                    % (hub, self.fabric_name))
+        missing = [hub for hub in hubs if hub not in self.hosts]
+        if missing:
+            self.fabric_problem("hubs", "%s %s not in the inventory (or %s advpn_fabric.name differs)"
+                                % (", ".join(missing), "is" if len(missing) == 1 else "are", "its" if len(missing) == 1 else "their"),
+                                "add %s with advpn_fabric.name %s to the inventory, or remove %s from advpn_fabric.hubs"
+                                % ("it" if len(missing) == 1 else "them", self.fabric_name, "it" if len(missing) == 1 else "them"))
         return hubs
 
-    def check_names(self, overlays, hubs, loopback_interface):
-        """FortiOS interface names (phase1-interface, loopback) have at most 15 characters."""
+    def check_names(self, overlays, loopback_interface):
+        """FortiOS interface names (phase1-interface, loopback) have at most 15 characters.
+
+        The hub name EDGE_<overlay> is the longest: with at most 25 hubs (network-id <= 255) a
+        spoke's H<index>_<overlay> is always shorter."""
         for overlay in overlays:
             key = "overlays[%d].name" % (overlay.index - 1)
             hub_name = names.hub_tunnel(overlay.name)
@@ -242,13 +247,6 @@ class _Reader:
                                     % (hub_name, len(hub_name), names.MAX_INTERFACE_NAME),
                                     "use an overlay name of at most %d characters" % (names.MAX_INTERFACE_NAME - len(hub_name) + len(overlay.name)))
                 continue
-            if hubs:
-                spoke_name = names.spoke_tunnel(len(hubs), overlay.name)
-                if len(spoke_name) > names.MAX_INTERFACE_NAME:
-                    self.fabric_problem(key, "spoke tunnel name %s has %d characters, FortiOS allows %d"
-                                        % (spoke_name, len(spoke_name), names.MAX_INTERFACE_NAME),
-                                        "use an overlay name of at most %d characters"
-                                        % (names.MAX_INTERFACE_NAME - len(spoke_name) + len(overlay.name)))
         if not isinstance(loopback_interface, str) or not INTERFACE_NAME_RE.match(loopback_interface) \
                 or len(loopback_interface) > names.MAX_INTERFACE_NAME:
             self.fabric_problem("loopback_interface", "%r is not a FortiOS interface name" % (loopback_interface,),
@@ -344,7 +342,7 @@ class _Reader:
                     continue
                 address = str(parsed)
             wan[overlay.name] = Wan(overlay.name, interface, address)
-        if role == "spoke" and not wan and isinstance(raw, dict) and not set(raw) - set(known):
+        if role == "spoke" and not raw:
             self.problems.add(host, "advpn_wan", "the spoke joins no overlay", "add at least one entry, for example {ISP1: {interface: port1}}")
         return wan
 
@@ -450,7 +448,7 @@ def read_fabric(fabric_name, hosts, psk_available):
     lan_summary = reader.read_summary("lan_summary", values["lan_summary"])
     overlays = reader.read_overlays(values["overlays"])
     hubs = reader.read_hubs(values["hubs"], overlays)
-    reader.check_names(overlays, hubs, values["loopback_interface"])
+    reader.check_names(overlays, values["loopback_interface"])
     shortcuts = values["shortcuts"]
     if not isinstance(shortcuts, bool):
         reader.fabric_problem("shortcuts", "%r is not true or false" % (shortcuts,), "use true (ADVPN shortcuts) or false (hub-and-spoke only)")

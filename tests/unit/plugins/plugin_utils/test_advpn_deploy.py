@@ -150,3 +150,19 @@ def test_summary_counts_actions_tables_and_write_requests():
         "write_requests": 3,
     }
     assert summary(written, {"skipped": True})["write_requests"] == 2
+
+
+def test_tables_without_comments_are_owned_by_id_range_and_read_unfiltered():
+    owned = {"marker": MARKER, "tables": [{"path": "router/bgp/network", "attribute": None, "mkey_range": [1000, 1999]}]}
+    ranged = {"objects": [{"path": "router/bgp/network", "mkey": 1000}], "owned": owned}
+    assert owned_filters(ranged) == [{"path": "router/bgp/network"}]
+    networks = [{"id": 1000, "q_origin_key": 1000}, {"id": 1001, "q_origin_key": 1001},
+                {"id": 5, "q_origin_key": 5}, {"id": 2000, "q_origin_key": 2000}]
+    assert stale_objects(ranged, {"router/bgp/network": networks}) == [
+        {"path": "router/bgp/network", "mkey": 1001, "state": "absent"}]
+
+
+def test_a_table_with_neither_attribute_nor_range_is_refused():
+    owned = {"marker": MARKER, "tables": [{"path": "router/bgp/network", "attribute": None}]}
+    with pytest.raises(DeployError, match=r"owned.tables\[0\] needs path and either attribute .* or mkey_range"):
+        owned_filters({"owned": owned})
