@@ -171,13 +171,14 @@ class DeviceObjects:
         ]
 
     def bgp(self):
-        config = {"as": self.fabric.bgp_as, "router-id": self.member.loopback}
+        # FortiOS types "as" and "remote-as" as strings (asplain or asdot); the REST form is text.
+        config = {"as": str(self.fabric.bgp_as), "router-id": self.member.loopback}
         config.update(BGP_TIMERS)
         config.update({"ibgp-multipath": "enable", "recursive-next-hop": "enable", "graceful-restart": "enable"})
         return _object("router/bgp", None, config)
 
     def _peer(self):
-        return {"remote-as": self.fabric.bgp_as, "interface": self.lo, "update-source": self.lo}
+        return {"remote-as": str(self.fabric.bgp_as), "interface": self.lo, "update-source": self.lo}
 
     def _peer_tail(self):
         return {"soft-reconfiguration": "enable", "advertisement-interval": 1, "capability-graceful-restart": "enable",
