@@ -32,6 +32,7 @@ import shutil
 import stat
 import sys
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -379,3 +380,49 @@ class ControllerJob:
         secrets = [value for key, value in self.credential_inputs.items() if key != "username"]
         secrets += [line.split(":", 1)[-1].strip() for line in self.credential_inputs.get("api_token", "").splitlines()]
         return JobResult(runner, private_data_dir, [s for s in secrets if s], self.key_files)
+
+
+# ---- sliced jobs and workflows ---------------------------------------------------------------------
+@dataclass
+class NodeRun:
+    identifier: str
+    status: str
+    results: list          # one JobResult per slice
+
+
+def run_sliced(job: ControllerJob, base: Path, launch: Launch, ident: str) -> list[JobResult]:
+    """A template with job_slice_count N runs as N jobs at once, slice k holding hosts k-1, k-1+N, ...
+    (AWX turns it into a workflow of N slice jobs that run in parallel on the execution nodes)."""
+    count = int(job.template.get("job_slice_count", 1))
+    if count == 1:
+        return [job.run(base, launch, ident=ident)]
+    with ThreadPoolExecutor(max_workers=count) as pool:
+        futures = [pool.submit(job.run, base / f"slice{n}", launch, n, count, f"{ident}-{n}")
+                   for n in range(1, count + 1)]
+        return [future.result() for future in futures]
+
+
+def run_workflow(config: dict, make_job, base: Path, launches: dict | None = None) -> list[NodeRun]:
+    """Run the controller file's workflow as AWX's workflow manager does: start at the nodes no other node
+    points to, follow success_nodes / failure_nodes / always_nodes, and give every job the set_stats
+    artifacts of the jobs before it as extra variables. ``make_job(template name)`` builds a ControllerJob."""
+    nodes = {node["identifier"]: node for node in config["controller_workflow"]["nodes"]}
+    targets = {t["identifier"] for node in nodes.values() for ts in node.get("related", {}).values() for t in ts}
+    pending = [(identifier, {}) for identifier in nodes if identifier not in targets]
+    done = []
+    while pending:
+        identifier, artifacts = pending.pop(0)
+        node = nodes[identifier]
+        job = make_job(node["unified_job_template"]["name"])
+        launch = (launches or {}).get(identifier) or Launch()
+        launch = Launch(launch.survey, launch.job_type, launch.diff_mode, launch.limit, {**artifacts, **launch.extra_vars})
+        results = run_sliced(job, base / identifier, launch, ident=identifier)
+        status = "successful" if all(r.status == "successful" for r in results) else "failed"
+        done.append(NodeRun(identifier, status, results))
+        passed = dict(artifacts)
+        for result in results:
+            passed.update(result.artifacts())
+        edges = node.get("related", {})
+        following = edges.get("success_nodes" if status == "successful" else "failure_nodes", [])
+        pending += [(t["identifier"], passed) for t in following + edges.get("always_nodes", [])]
+    return done

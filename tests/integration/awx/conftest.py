@@ -76,3 +76,16 @@ def kb_awx(tmp_path_factory, controller_config):
     lab_file = lab_with_password(REPO / "simulator" / "labs" / "kb-exchange-interface-ip.yml", workdir, password)
     with running_lab(workdir / "lab", lab_file, lambda w: SimLab(w, HERE)) as lab:
         yield awx_lab(lab, controller_config, password)
+
+
+@pytest.fixture(scope="module")
+def advpn_awx(tmp_path_factory, controller_config):
+    """The dual-hub underlay lab (2 hubs, 2 overlays, 4 spokes) with the shipped example intent as the
+    inventory source's groups and host variables."""
+    workdir = tmp_path_factory.mktemp("awx-advpn")
+    password = secrets.token_urlsafe(12)
+    lab_file = lab_with_password(REPO / "tests" / "integration" / "advpn" / "labs" / "advpn-h2-o2-s4.yml",
+                                 workdir, password)
+    intent = yaml.safe_load((REPO / "examples" / "advpn" / "dual_hub.yml").read_text())["all"]
+    with running_lab(workdir / "lab", lab_file, lambda w: SimLab(w, HERE)) as lab:
+        yield awx_lab(lab, controller_config, password, intent)
