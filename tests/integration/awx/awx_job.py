@@ -25,6 +25,7 @@ https://github.com/ansible/awx/blob/devel/docs/job_slicing.md.
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import shlex
@@ -308,6 +309,9 @@ class JobResult:
         return sorted({where for secret in self.secrets for where, text in texts.items() if secret in text})
 
 
+_JOB_IDS = itertools.count(1)   # AWX's job ids (the runner's display callback reads JOB_ID as an int)
+
+
 class ControllerJob:
     """One job template of the controller file, ready to launch against an inventory."""
 
@@ -368,7 +372,7 @@ class ControllerJob:
         launch = launch or Launch()
         env = self.prepare(private_data_dir, launch, slice_number, slice_count)
         job_env = dict(self.environment)
-        job_env.update({"JOB_ID": ident, "AWX_PRIVATE_DATA_DIR": str(private_data_dir),
+        job_env.update({"JOB_ID": str(next(_JOB_IDS)), "AWX_PRIVATE_DATA_DIR": str(private_data_dir),
                         "ANSIBLE_RETRY_FILES_ENABLED": "False"})
         job_env.update(env)
         runner = ansible_runner.run(
