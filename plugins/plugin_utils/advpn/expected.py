@@ -29,6 +29,11 @@ def _route_key(route):
     return _prefix_key(route["prefix"]) + (route["kind"], route.get("interface") or "", route.get("peer") or "")
 
 
+def _route(prefix, kind, interface=None, peer=None, next_hop=None):
+    """One expected route; every route has the same keys (next_hop: the BGP next hop, else null)."""
+    return {"prefix": prefix, "kind": kind, "interface": interface, "peer": peer, "next_hop": next_hop}
+
+
 def _host(address):
     return "%s/32" % address
 
@@ -84,25 +89,20 @@ class DeviceExpectations:
 
     def routes(self):
         member = self.member
-        routes = [{"prefix": _host(member.loopback), "kind": "connected", "interface": self.fabric.loopback_interface,
-                   "peer": None}]
-        routes += [{"prefix": lan.prefix, "kind": "connected", "interface": lan.interface, "peer": None}
-                   for lan in member.lans]
+        routes = [_route(_host(member.loopback), "connected", interface=self.fabric.loopback_interface)]
+        routes += [_route(lan.prefix, "connected", interface=lan.interface) for lan in member.lans]
         if member.is_hub:
-            routes += [{"prefix": summary, "kind": "blackhole", "interface": None, "peer": None}
-                       for summary in (self.fabric.lan_summary, self.fabric.loopback_summary)]
+            routes += [_route(summary, "blackhole") for summary in (self.fabric.lan_summary, self.fabric.loopback_summary)]
             for spoke in self.spokes:
                 # net-device disable: the hub routes to each spoke through the dial-up parent.
-                routes += [{"prefix": _host(spoke.loopback), "kind": "ike", "interface": names.hub_tunnel(overlay.name),
-                            "peer": spoke.name} for overlay in self.fabric.overlays if overlay.name in spoke.wan]
+                routes += [_route(_host(spoke.loopback), "ike", interface=names.hub_tunnel(overlay.name), peer=spoke.name)
+                           for overlay in self.fabric.overlays if overlay.name in spoke.wan]
                 routes += self._bgp_routes(spoke)
             return routes
-        for tunnel in self.tunnels():
-            routes.append({"prefix": _host(tunnel["peer_overlay_ip"]), "kind": "ike", "interface": tunnel["name"],
-                           "peer": tunnel["peer"]})
+        routes += [_route(_host(tunnel["peer_overlay_ip"]), "ike", interface=tunnel["name"], peer=tunnel["peer"])
+                   for tunnel in self.tunnels()]
         for hub in self.hubs:
-            routes.append({"prefix": self.fabric.loopback_summary, "kind": "bgp", "interface": None, "peer": hub.name,
-                           "next_hop": hub.loopback})
+            routes.append(_route(self.fabric.loopback_summary, "bgp", peer=hub.name, next_hop=hub.loopback))
             routes += self._bgp_routes(hub)
         for spoke in self.spokes:
             if spoke.name != member.name:
@@ -111,8 +111,7 @@ class DeviceExpectations:
 
     @staticmethod
     def _bgp_routes(origin):
-        return [{"prefix": lan.prefix, "kind": "bgp", "interface": None, "peer": origin.name, "next_hop": origin.loopback}
-                for lan in origin.lans]
+        return [_route(lan.prefix, "bgp", peer=origin.name, next_hop=origin.loopback) for lan in origin.lans]
 
     def prefixes(self):
         if self.member.is_hub:
