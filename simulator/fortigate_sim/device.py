@@ -48,6 +48,7 @@ class Device:
         self.auth = DeviceAuth(spec.admin_user, spec.admin_password, {spec.api_token: spec.api_user},
                                cookie_suffix=spec.serial[-8:], settings=self._auth_settings)
         self.log = RequestLog(self.dir / "requests.jsonl" if self.dir else None)
+        self.address = "127.0.0.1"  # its own loopback address, set by the lab (see loopback.py)
         self.https_port: Optional[int] = None
         self.http_port: Optional[int] = None
         self.ssh_port: Optional[int] = None

@@ -103,7 +103,7 @@ class SimLab:
     def rest_get(self, device: str, path: str) -> dict:
         host = self.hosts[device]
         request = urllib.request.Request(
-            f"https://127.0.0.1:{host['ansible_httpapi_port']}{path}",
+            f"https://{host['ansible_host']}:{host['ansible_httpapi_port']}{path}",
             headers={"Authorization": f"Bearer {host['fortios_access_token']}", "Accept": "application/json"})
         try:
             with urllib.request.urlopen(request, context=self._ssl, timeout=15) as response:
