@@ -20,13 +20,14 @@ export PY_COLORS := 0
 
 SETUP_INPUTS := requirements-dev.txt constraints.txt $(wildcard simulator/pyproject.toml)
 
-.PHONY: setup demo test lint sanity units docs integration molecule bench lock changelog clean help
+.PHONY: setup demo test lint sanity units docs integration molecule bench lock changelog ee clean help
 
 help:
 	@echo "make demo   - run the main job on the embedded simulated lab"
 	@echo "make test   - every quality gate: lint, sanity, unit, docs, integration, molecule"
 	@echo "make setup  - bootstrap .venv/ and the collection path (done by demo and test)"
 	@echo "make bench  - benchmarks in bench/ (not part of test)"
+	@echo "make ee     - execution environment build context in .cache/ee/context (then podman build)"
 
 setup: $(STAMP) $(DEVCOLL)/ansible_collections/overlay/fortigate
 
@@ -68,6 +69,10 @@ molecule: setup
 
 bench: setup
 	$(BIN)/python bench/run_all.py
+
+# Execution environment build context (ansible-builder create); no container engine needed.
+ee: setup
+	tools/ee-context
 
 # Refresh constraints.txt from a scratch venv (maintainers only).
 lock:
