@@ -128,7 +128,7 @@ def test_compliance_reports_drift_and_writes_nothing(advpn_awx, tmp_path):
 def lab_put(lab, device, path, body):
     host = lab.hosts[device]
     request = urllib.request.Request(
-        f"https://127.0.0.1:{host['ansible_httpapi_port']}{path}", data=json.dumps(body).encode(), method="PUT",
+        f"https://{host['ansible_host']}:{host['ansible_httpapi_port']}{path}", data=json.dumps(body).encode(), method="PUT",
         headers={"Authorization": f"Bearer {host['fortios_access_token']}", "Content-Type": "application/json"})
     with urllib.request.urlopen(request, context=ssl.create_default_context(cafile=lab.state["ca_path"]), timeout=15):
         pass
