@@ -20,12 +20,13 @@ export PY_COLORS := 0
 
 SETUP_INPUTS := requirements-dev.txt constraints.txt $(wildcard simulator/pyproject.toml)
 
-.PHONY: setup demo test lint sanity units docs integration molecule bench lock changelog ee clean help
+.PHONY: setup browser demo test lint sanity units docs integration molecule bench lock changelog ee clean help
 
 help:
 	@echo "make demo   - run the main job on the embedded simulated lab"
 	@echo "make test   - every quality gate: lint, sanity, unit, docs, integration, molecule"
 	@echo "make setup  - bootstrap .venv/ and the collection path (done by demo and test)"
+	@echo "make browser - headless Chromium + chromedriver for the report page test (done by test, integration)"
 	@echo "make bench  - benchmarks in bench/ (not part of test)"
 	@echo "make ee     - execution environment build context in .cache/ee/context (then podman build)"
 
@@ -43,10 +44,14 @@ $(DEVCOLL)/ansible_collections/overlay/fortigate:
 	mkdir -p $(DEVCOLL)/ansible_collections/overlay
 	ln -sfn $(CURDIR) $@
 
+# The report page test drives Debian's chromium through chromium-driver (apt-get, as root or via sudo).
+browser:
+	tools/install-browser
+
 demo: setup
 	tools/demo
 
-test: setup
+test: setup browser
 	tools/run-gates
 
 lint: setup
@@ -61,7 +66,7 @@ units: setup
 docs: setup
 	tools/run-gates docs
 
-integration: setup
+integration: setup browser
 	tools/run-gates integration
 
 molecule: setup

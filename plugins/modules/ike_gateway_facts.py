@@ -138,6 +138,20 @@ from ansible_collections.overlay.fortigate.plugins.module_utils.ike_gateway_summ
 
 # A gateway or VDOM name is one CLI word: no whitespace (a newline would start another command) or quotes.
 _CLI_WORD = re.compile(r"^[^\s\"'\\]+$")
+NEEDS_CLI = ("ike_gateway_facts runs 'diagnose vpn ike gateway list' over SSH, but the task's connection offers no "
+             "CLI commands (ansible.netcommon.httpapi is REST only): set ansible_connection: "
+             "ansible.netcommon.network_cli for this task (in its vars, with ansible_network_os: "
+             "overlay.fortigate.fortios and the SSH port as ansible_port), or give text to parse captured output")
+
+
+def cli_get(module, connection, command):
+    """``connection.get``; a connection without the CLI (JSON-RPC -32601) fails with the fix instead."""
+    try:
+        return connection.get(command=command)
+    except AnsibleConnectionError as exc:
+        if getattr(exc, "code", None) == -32601 or "Method not found" in str(exc):
+            module.fail_json(msg=NEEDS_CLI)
+        raise
 
 
 def cli_word(module, option):
@@ -159,7 +173,7 @@ def read_from_device(module):
     connection = Connection(module._socket_path)
     in_vdom = enter_vdom(module, connection, vdom) if vdom else False
     try:
-        output = connection.get(command=command)
+        output = cli_get(module, connection, command)
     except AnsibleConnectionError as exc:
         module.fail_json(msg="running '%s' failed: %s" % (command, exc), command=command)
     finally:
@@ -175,7 +189,7 @@ def enter_vdom(module, connection, vdom):
     against the device's list (``get`` in that context) first.
     """
     try:
-        connection.get(command="config vdom")
+        cli_get(module, connection, "config vdom")
     except AnsibleConnectionError as exc:
         if vdom == "root":
             return False
