@@ -11,16 +11,13 @@ import ssl
 import time
 import urllib.request
 
-import pytest
-from awx_job import REPO, Launch, run_workflow
+from awx_job import Launch, run_workflow
 from lab_support import fortigate_sim
 
 HUBS = ["HUB1", "HUB2"]
 SPOKES = ["SPOKE1", "SPOKE2", "SPOKE3", "SPOKE4"]
 DEVICES = HUBS + SPOKES
 HUB_LOOPBACKS = ["10.200.255.1", "10.200.255.2"]
-VALIDATE = REPO / "playbooks" / "advpn_validate.yml"
-needs_validate = pytest.mark.skipif(not VALIDATE.exists(), reason="playbooks/advpn_validate.yml (branch validate) not merged yet")
 
 
 def writes(lab, marks):
@@ -62,38 +59,46 @@ def test_deploy_template_previews_in_check_mode_with_diff_limit_and_survey(advpn
     assert result.leaks() == []
 
 
+def fabric_verdict(result):
+    """The validate role's verdict for fabric corp (advpn_check's result) from the job events."""
+    (res,) = [e["event_data"]["res"] for e in result.events
+              if e["event"] in ("runner_on_ok", "runner_on_failed")
+              and e["event_data"].get("task") == "Compare with the plan and write the fabric report"]
+    return res["fabrics"]["corp"]
+
+
 def test_workflow_hubs_then_sliced_spokes_then_validate(advpn_awx, tmp_path):
-    lab, config = advpn_awx.lab, advpn_awx.config
+    lab = advpn_awx.lab
     since = marks(lab)
     launches = {"validate": Launch(survey={"advpn_validate_shortcut_probe": "false"})}
-    if not VALIDATE.exists():     # the workflow's last node waits for branch `validate`
-        config = dict(config, controller_workflow=dict(config["controller_workflow"], nodes=[
-            n for n in config["controller_workflow"]["nodes"] if n["identifier"] in ("deploy-hubs", "deploy-spokes")]))
-        config["controller_workflow"]["nodes"][1] = dict(config["controller_workflow"]["nodes"][1], related={})
-    runs = run_workflow(config, advpn_awx.job, tmp_path, launches)
+    runs = run_workflow(advpn_awx.config, advpn_awx.job, tmp_path, launches)
     for run in runs:
         for result in run.results:
             assert result.status == "successful", (run.identifier, result.stdout[-4000:])
             assert result.leaks() == [], run.identifier
+    assert [r.identifier for r in runs] == ["deploy-hubs", "deploy-spokes", "validate"]
+    hubs, spokes, validate = runs
 
-    hubs, spokes = runs[0], runs[1]
-    assert [r.identifier for r in runs][:2] == ["deploy-hubs", "deploy-spokes"]
     # The hub job wrote the hubs only and passed their intent, without the PSK, to the slices.
     intent = hubs.results[0].artifacts()["advpn_hub_intent"]
     assert sorted(intent) == HUBS and "psk" not in str(intent)
-    # Four slices as AWX cuts them (hosts by name, round-robin); each deploys only its spokes.
+    # Four slices as AWX cuts them (hosts by name, round-robin), run at once; each deploys only its spokes.
     slices = [sorted(r.ok_results("Sort members into hubs and spokes")) for r in spokes.results]
     assert slices == [["HUB1", "SPOKE3"], ["HUB2", "SPOKE4"], ["SPOKE1"], ["SPOKE2"]]
+    deployed = [sorted(r.stats()["changed"]) for r in spokes.results]
+    assert deployed == [["SPOKE3"], ["SPOKE4"], ["SPOKE1"], ["SPOKE2"]]
     written = writes(lab, since)
     assert all(written[device] for device in DEVICES)
     last_hub_write = max(w["time"] for hub in HUBS for w in written[hub])
     first_spoke_write = min(w["time"] for spoke in SPOKES for w in written[spoke])
     assert last_hub_write < first_spoke_write                                  # hubs first
+
+    # The validate node: every check of the fabric passed, the report is written.
+    verdict = fabric_verdict(validate.results[0])
+    assert verdict["passed"] and verdict["totals"]["FAIL"] == 0 and verdict["totals"]["PASS"] > 0, verdict
+    report = tmp_path / "validate" / "project" / "playbooks" / "reports" / "corp" / "report.json"
+    assert report.is_file()
     assert converged(lab) == {spoke: HUB_LOOPBACKS for spoke in SPOKES}
-    if VALIDATE.exists():
-        assert [r.identifier for r in runs] == ["deploy-hubs", "deploy-spokes", "validate"]
-    else:
-        pytest.skip("validate node: playbooks/advpn_validate.yml (branch validate) not merged yet")
 
 
 def test_a_slice_without_the_hub_stage_fails_clearly(advpn_awx, tmp_path):
@@ -155,13 +160,18 @@ def test_psk_rotation_with_the_new_key_credential(advpn_awx, tmp_path):
     advpn_awx.credential["advpn_psk"] = new["advpn_psk"]      # "copy the new key into FortiGate fabric"
 
 
-@needs_validate
 def test_workflow_failure_runs_the_report(advpn_awx, tmp_path):
     lab = advpn_awx.lab
-    lab.fault("HUB1", "--method", "GET", "--path-pattern", "phase1-interface", "--status", "500", "--count", "50")
+    # HUB1 refuses the hub stage's first read of a tunnel (HTTP 500): the hub stage fails, no spoke is touched.
+    lab.fault("HUB1", "--method", "GET", "--path-pattern", "phase1-interface", "--status", "500", "--count", "1")
+    since = marks(lab)
     try:
         runs = run_workflow(advpn_awx.config, advpn_awx.job, tmp_path)
     finally:
         lab.clear_faults()
     assert [(r.identifier, r.status) for r in runs] == [("deploy-hubs", "failed"), ("report", "successful")]
     assert all(result.leaks() == [] for run in runs for result in run.results)
+    assert not any(writes(lab, since)[spoke] for spoke in SPOKES)
+    verdict = fabric_verdict(runs[1].results[0])          # the fabric itself is still fine
+    assert verdict["passed"], verdict
+    assert (tmp_path / "report" / "project" / "playbooks" / "reports" / "corp" / "report.json").is_file()
