@@ -98,7 +98,6 @@ def test_workflow_hubs_then_sliced_spokes_then_validate(advpn_awx, tmp_path):
     assert verdict["passed"] and verdict["totals"]["FAIL"] == 0 and verdict["totals"]["PASS"] > 0, verdict
     report = tmp_path / "validate" / "project" / "playbooks" / "reports" / "corp" / "report.json"
     assert report.is_file()
-    assert converged(lab) == {spoke: HUB_LOOPBACKS for spoke in SPOKES}
 
 
 def test_a_slice_without_the_hub_stage_fails_clearly(advpn_awx, tmp_path):
