@@ -14,7 +14,7 @@ import yaml
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from awx_job import ControllerJob, Inventory, load_controller_config  # noqa: E402
-from lab_support import REPO, SimLab, ansible_environment, running_lab  # noqa: E402
+from lab_support import REPO, SimLab, ansible_environment, fortigate_sim, running_lab  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 # Connection secrets the simulator puts in its inventory: in AWX they come from the credential.
@@ -78,14 +78,36 @@ def kb_awx(tmp_path_factory, controller_config):
         yield awx_lab(lab, controller_config, password)
 
 
+def intent_from_addressing(addressing: dict) -> dict:
+    """An inventory source's ``all`` for a generated lab: the fabric "corp" over the lab's overlays, hubs with
+    loopback 10.200.255.<index>, spokes with site id 10 + index, every LAN announced (CONTRACTS A addressing)."""
+    overlays = sorted(next(iter(addressing.values()))["wan"])
+    hubs = sorted((d for d in addressing if addressing[d]["role"] == "hub"), key=lambda d: addressing[d]["index"])
+    hosts = {}
+    for device, spec in addressing.items():
+        host = {"advpn_lans": [{"prefix": spec["lan"]["prefix"], "interface": spec["lan"]["interface"]}]}
+        if spec["role"] == "hub":
+            host["advpn_loopback"] = f"10.200.255.{spec['index']}"
+            host["advpn_wan"] = {o: {"interface": w["interface"], "address": w["address"]} for o, w in spec["wan"].items()}
+        else:
+            host["advpn_site_id"] = 10 + spec["index"]
+            host["advpn_wan"] = {o: {"interface": w["interface"]} for o, w in spec["wan"].items()}
+        hosts[device] = host
+    fabric = {"name": "corp", "bgp_as": 65001, "loopback_summary": "10.200.0.0/16", "lan_summary": "10.0.0.0/8",
+              "overlays": [{"name": o} for o in overlays], "hubs": hubs, "shortcuts": True}
+    return {"children": {"advpn_corp": {"vars": {"advpn_fabric": fabric}, "hosts": hosts}}}
+
+
 @pytest.fixture(scope="module")
 def advpn_awx(tmp_path_factory, controller_config):
-    """The dual-hub underlay lab (2 hubs, 2 overlays, 4 spokes) with the shipped example intent as the
-    inventory source's groups and host variables."""
+    """A generated underlay lab (`fortigate-sim lab advpn`: 2 hubs, 1 overlay, 4 spokes) with its fabric
+    intent as the inventory source's groups and host variables."""
     workdir = tmp_path_factory.mktemp("awx-advpn")
+    generated = workdir / "advpn-h2-o1-s4.yml"
+    fortigate_sim("lab", "advpn", "--hubs", "2", "--overlays", "1", "--spokes", "4", "--seed", "0",
+                  "-o", str(generated))
     password = secrets.token_urlsafe(12)
-    lab_file = lab_with_password(REPO / "tests" / "integration" / "advpn" / "labs" / "advpn-h2-o2-s4.yml",
-                                 workdir, password)
-    intent = yaml.safe_load((REPO / "examples" / "advpn" / "dual_hub.yml").read_text())["all"]
+    lab_file = lab_with_password(generated, workdir, password)
+    intent = intent_from_addressing(yaml.safe_load(generated.read_text())["addressing"])
     with running_lab(workdir / "lab", lab_file, lambda w: SimLab(w, HERE)) as lab:
         yield awx_lab(lab, controller_config, password, intent)

@@ -1,5 +1,6 @@
 """The ADVPN job templates and the workflow, run as AWX runs them (ansible-runner, private data
-directories, surveys, the FortiGate credential), on the dual-hub lab. In file order on one lab:
+directories, surveys, the FortiGate credential), on a generated lab of 2 hubs, 1 overlay and 4 spokes.
+In file order on one lab:
 a check-mode preview, the workflow (hubs, then the spokes in 4 parallel slices, then validate), drift
 reported by the compliance template, PSK rotation, and the workflow's failure branch (report)."""
 
@@ -151,7 +152,7 @@ def test_psk_rotation_with_the_new_key_credential(advpn_awx, tmp_path):
     result = advpn_awx.job("ADVPN PSK rotation", new).run(tmp_path / "job", ident="51")
     assert result.status == "successful", result.stdout[-4000:]
     assert "advpn_deploy_rotate_psk: true" in (tmp_path / "job" / "env" / "extravars").read_text()
-    for device, tunnel in [("HUB1", "EDGE_ISP1"), ("HUB2", "EDGE_ISP2"), ("SPOKE3", "H2_ISP1"), ("SPOKE4", "H1_ISP2")]:
+    for device, tunnel in [("HUB1", "EDGE_ISP1"), ("HUB2", "EDGE_ISP1"), ("SPOKE3", "H2_ISP1"), ("SPOKE4", "H1_ISP1")]:
         assert plain_psk(lab, device, tunnel) == new["advpn_psk"], device
     result.secrets.append(old)
     assert result.leaks() == []
