@@ -295,14 +295,16 @@ class JobResult:
 
     def leaks(self) -> list[str]:
         """Where a secret shows up: any event, the stdout, or any file of the private data directory
-        (extra vars, credential extra vars, cmdline, inventory, artifacts). Exempt: the credential's key
-        files (0600, what the file injector is for) and ansible-runner's ``artifacts/<ident>/command``,
-        which always records the process environment (0600; AWX discards the directory after the job)."""
+        (extra vars, credential extra vars, cmdline, inventory, artifacts, reports the job wrote into the
+        project). Exempt: the credential's key files (0600, what the file injector is for) and
+        ansible-runner's ``artifacts/<ident>/command``, which always records the process environment
+        (0600; AWX discards the directory after the job)."""
         texts = {f"event {e['counter']} {e['event']}": json.dumps(e) for e in self.events}
         texts["stdout"] = self.stdout
         for path in self.private_data_dir.rglob("*"):
             relative = path.relative_to(self.private_data_dir)
-            if (not path.is_file() or relative.parts[0] == "project" or str(path) in self.key_files
+            copied = relative.parts[0] == "project" and (REPO / relative.relative_to("project")).is_file()
+            if (not path.is_file() or copied or str(path) in self.key_files
                     or (relative.parts[0] == "artifacts" and path.name == "command")):
                 continue
             texts[str(relative)] = path.read_text(errors="replace")
@@ -342,8 +344,8 @@ class ControllerJob:
         (env_dir / "extravars").write_text(
             yaml.dump(_all_unsafe(extra_vars, template.get("extra_vars", {})), Dumper=_Dumper))
 
-        env, credential_args, self.key_files = inject_credential(self.config["controller_credential_type"],
-                                                                 self.credential_inputs, private_data_dir)
+        env, credential_args, key_files = inject_credential(self.config["controller_credential_type"],
+                                                            self.credential_inputs, private_data_dir)
         args = []
         limit = self._prompted("limit", launch.limit, template.get("limit"))
         if limit:
@@ -358,7 +360,7 @@ class ControllerJob:
             args.append("--diff")
         args += credential_args
         (env_dir / "cmdline").write_text(shlex.join(args))
-        return env
+        return env, key_files
 
     def _prompted(self, key: str, launched, default):
         if launched is None:
@@ -370,7 +372,7 @@ class ControllerJob:
     def run(self, private_data_dir: Path, launch: Launch | None = None, slice_number: int = 1,
             slice_count: int = 1, ident: str = "1") -> JobResult:
         launch = launch or Launch()
-        env = self.prepare(private_data_dir, launch, slice_number, slice_count)
+        env, key_files = self.prepare(private_data_dir, launch, slice_number, slice_count)
         job_env = dict(self.environment)
         job_env.update({"JOB_ID": str(next(_JOB_IDS)), "AWX_PRIVATE_DATA_DIR": str(private_data_dir),
                         "ANSIBLE_RETRY_FILES_ENABLED": "False"})
@@ -383,7 +385,7 @@ class ControllerJob:
         )
         secrets = [value for key, value in self.credential_inputs.items() if key != "username"]
         secrets += [line.split(":", 1)[-1].strip() for line in self.credential_inputs.get("api_token", "").splitlines()]
-        return JobResult(runner, private_data_dir, [s for s in secrets if s], self.key_files)
+        return JobResult(runner, private_data_dir, [s for s in secrets if s], key_files)
 
 
 # ---- sliced jobs and workflows ---------------------------------------------------------------------
