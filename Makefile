@@ -22,7 +22,7 @@ export PY_COLORS := 0
 
 SETUP_INPUTS := requirements-dev.txt constraints.txt $(wildcard simulator/pyproject.toml)
 
-.PHONY: setup browser demo demo-kb test lint sanity units docs integration molecule bench lock changelog clean help sim-wheel
+.PHONY: setup browser demo demo-kb test lint sanity units docs integration molecule bench lock changelog clean help sim-wheel ee
 
 help:
 	@echo "make demo   - build a dual-hub ADVPN from an example intent on a generated simulated lab"
@@ -32,6 +32,7 @@ help:
 	@echo "make browser - headless Chromium + chromedriver for the report page test (done by test, integration)"
 	@echo "make bench  - benchmarks in bench/ (not part of test)"
 	@echo "make sim-wheel - the simulator alone as a wheel in dist/ (pip install dist/fortigate_sim-*.whl)"
+	@echo "make ee     - execution environment build context in .cache/ee/context (then podman build)"
 
 setup: $(STAMP) $(DEVCOLL)/ansible_collections/overlay/fortigate
 
@@ -86,6 +87,9 @@ sim-wheel: setup
 	$(BIN)/python -m pip wheel --quiet --no-deps --no-build-isolation ./simulator -w dist/
 	rm -rf simulator/build
 	@ls dist/fortigate_sim-*.whl
+# Execution environment build context (ansible-builder create); no container engine needed.
+ee: setup
+	tools/ee-context
 
 # Refresh constraints.txt from a scratch venv (maintainers only).
 lock:
