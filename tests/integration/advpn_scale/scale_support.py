@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import json
 import secrets
+import subprocess
+import urllib.error
 import urllib.request
 from pathlib import Path
 
 import yaml
-from lab_support import REPO, SimLab, fortigate_sim
+from lab_support import BIN, REPO, SimLab, ansible_environment, fortigate_sim
 
 SPEED = 10  # simulated seconds per real second: IKE retries and BGP timers pass 10x faster
 
@@ -49,17 +51,30 @@ class ScaleLab(SimLab):
     intent_file: Path
 
     def advpn(self, playbook: str, *args: str, extra_vars: dict | None = None, env: dict | None = None):
-        environment = dict(env or {}, OVERLAY_FORTIGATE_ADVPN_PSK=self.psk, ANSIBLE_FORKS="10")
-        return self.playbook(playbook, "-i", str(self.intent_file), *args, extra_vars=extra_vars, env=environment)
+        """Run the collection's ``playbooks/<playbook>`` on the lab plus the intent; (json report, process).
 
-    def rest_put(self, device: str, path: str, body: dict) -> dict:
+        A staged rollout validates after every batch, so it may run longer than SimLab.playbook allows.
+        """
+        environment = ansible_environment(OVERLAY_FORTIGATE_ADVPN_PSK=self.psk, ANSIBLE_FORKS="10", **(env or {}))
+        command = [str(BIN / "ansible-playbook"), "-i", str(self.inventory), "-i", str(self.intent_file),
+                   str(self.playbooks / playbook), *args, "-e", json.dumps(extra_vars or {})]
+        proc = subprocess.run(command, capture_output=True, text=True, env=environment, timeout=900, check=False)
+        if "{" not in proc.stdout:
+            raise AssertionError(f"no JSON from ansible-playbook:\n{proc.stdout}\n{proc.stderr}")
+        return json.loads(proc.stdout[proc.stdout.index("{"):]), proc
+
+    def rest_request(self, device: str, method: str, path: str, body: dict | None = None) -> dict:
+        """One REST write to the device (the FortiOS envelope, also for an error answer)."""
         host = self.hosts[device]
         request = urllib.request.Request(
-            f"https://{host['ansible_host']}:{host['ansible_httpapi_port']}{path}", method="PUT",
-            data=json.dumps(body).encode(),
+            f"https://{host['ansible_host']}:{host['ansible_httpapi_port']}{path}", method=method,
+            data=json.dumps(body).encode() if body is not None else None,
             headers={"Authorization": f"Bearer {host['fortios_access_token']}", "Content-Type": "application/json"})
-        with urllib.request.urlopen(request, context=self._ssl, timeout=15) as response:
-            return json.loads(response.read())
+        try:
+            with urllib.request.urlopen(request, context=self._ssl, timeout=15) as response:
+                return json.loads(response.read())
+        except urllib.error.HTTPError as exc:
+            return json.loads(exc.read())
 
     def model(self) -> dict:
         return json.loads(fortigate_sim("model", "--workdir", str(self.workdir), "--json").stdout)
