@@ -76,7 +76,7 @@ def deploy(lab):
         for task in play["tasks"]:
             result = task["hosts"].get(SPOKE) or {}
             if result.get("failed"):
-                message = str(result.get("msg", ""))
+                message = "%s: %s" % (SPOKE, result.get("msg", ""))
     assert lab.psk not in proc.stdout + proc.stderr, "the PSK appeared in the output"
     return proc.returncode, message, time.monotonic() - started
 
@@ -89,7 +89,8 @@ def cell(lab, method, fault_args):
     if rc == 0:
         problems = device_correct(lab)
         return ("converged" if not problems else "BAD: " + "; ".join(problems)), seconds, ""
-    named = SPOKE in message and OBJECT_OF[method].split()[-1] in message
+    # Ansible attributes the failure to the host (the device); the message must name the object's table.
+    named = OBJECT_OF[method].split()[0] in message
     rerun_rc, rerun_message, _ = deploy(lab)
     problems = device_correct(lab)
     if named and rerun_rc == 0 and not problems:
