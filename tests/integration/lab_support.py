@@ -33,6 +33,22 @@ def fortigate_sim(*args: str, check: bool = True) -> subprocess.CompletedProcess
     return proc
 
 
+
+def ssh_exec(host: dict, text: str) -> str:
+    """Output of ``text`` (one or more CLI lines) run over a device's SSH CLI (one exec request);
+    ``host`` is the device's inventory entry (``ansible_host``, ``ansible_port``, credentials)."""
+    import paramiko  # only the suites that talk SSH directly need it
+
+    client = paramiko.SSHClient()
+    client.set_missing_host_key_policy(paramiko.AutoAddPolicy())
+    client.connect(host["ansible_host"], port=int(host["ansible_port"]), username=host["ansible_user"],
+                   password=host["ansible_password"], look_for_keys=False, allow_agent=False, timeout=15)
+    try:
+        _stdin, stdout, _stderr = client.exec_command(text, timeout=30)
+        return stdout.read().decode()
+    finally:
+        client.close()
+
 def ansible_environment(**overrides: str) -> dict:
     """Environment for ansible-playbook: this checkout as overlay.fortigate, JSON output, no ~/.ansible."""
     environment = dict(os.environ)

@@ -9,7 +9,7 @@ import contextlib
 from ipaddress import IPv4Address
 from pathlib import Path
 
-import paramiko
+import lab_support
 import pytest
 
 from fortigate_sim.lab import LabRuntime
@@ -32,17 +32,7 @@ def lab(model_labs):
 
 
 def ssh(lab, device: str, text: str) -> str:
-    """Output of ``text`` (one or more CLI lines) run over the device's SSH CLI (exec request)."""
-    host = lab.host(device)
-    client = paramiko.SSHClient()
-    client.set_missing_host_key_policy(paramiko.AutoAddPolicy())
-    client.connect("127.0.0.1", port=host["fortigate_sim_ssh_port"], username=host["ansible_user"],
-                   password=host["ansible_password"], look_for_keys=False, allow_agent=False, timeout=10)
-    try:
-        _stdin, stdout, _stderr = client.exec_command(text, timeout=30)
-        return stdout.read().decode()
-    finally:
-        client.close()
+    return lab_support.ssh_exec(lab.host(device), text)
 
 
 def bgp_states(lab, device: str) -> list[tuple[str, str]]:

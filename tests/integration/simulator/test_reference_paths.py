@@ -5,7 +5,7 @@ is dead)."""
 
 from __future__ import annotations
 
-import paramiko
+import lab_support
 import pytest
 
 from conftest import LABS_DIR
@@ -131,17 +131,7 @@ end
 
 
 def ssh_exec(lab, device: str, text: str) -> str:
-    """Run CLI lines over the device's SSH (exec request, each line in turn); the output."""
-    host = lab.host(device)
-    client = paramiko.SSHClient()
-    client.set_missing_host_key_policy(paramiko.AutoAddPolicy())
-    client.connect("127.0.0.1", port=host["fortigate_sim_ssh_port"], username=host["ansible_user"],
-                   password=host["ansible_password"], look_for_keys=False, allow_agent=False, timeout=15)
-    try:
-        _stdin, stdout, _stderr = client.exec_command(text, timeout=30)
-        return stdout.read().decode()
-    finally:
-        client.close()
+    return lab_support.ssh_exec(lab.host(device), text)
 
 
 @pytest.fixture(scope="module")
