@@ -20,10 +20,11 @@ export PY_COLORS := 0
 
 SETUP_INPUTS := requirements-dev.txt constraints.txt $(wildcard simulator/pyproject.toml)
 
-.PHONY: setup browser demo test lint sanity units docs integration molecule bench lock changelog clean help
+.PHONY: setup browser demo demo-kb test lint sanity units docs integration molecule bench lock changelog clean help
 
 help:
-	@echo "make demo   - run the main job on the embedded simulated lab"
+	@echo "make demo   - build a dual-hub ADVPN from an example intent on a generated simulated lab"
+	@echo "make demo-kb - the exchange-interface-ip article (KB 253455) on the embedded lab"
 	@echo "make test   - every quality gate: lint, sanity, unit, docs, integration, molecule"
 	@echo "make setup  - bootstrap .venv/ and the collection path (done by demo and test)"
 	@echo "make browser - headless Chromium + chromedriver for the report page test (done by test, integration)"
@@ -49,6 +50,9 @@ browser:
 
 demo: setup
 	tools/demo
+
+demo-kb: setup
+	tools/demo-kb
 
 test: setup browser
 	tools/run-gates

@@ -75,8 +75,8 @@ def main() -> int:
             state = json.loads((workdir / "state.json").read_text())
             memory = rss_mib(state["pid"])
             inventory = yaml.safe_load((workdir / "inventory.yml").read_text())
-            hub = inventory["all"]["children"]["fortigates"]["hosts"]["HUB"]
-            base = f"https://127.0.0.1:{hub['ansible_httpapi_port']}"
+            hub = inventory["all"]["children"]["fortigates"]["hosts"]["HUB1"]
+            base = f"https://{hub['ansible_host']}:{hub['ansible_httpapi_port']}"
             context = ssl.create_default_context(cafile=state["ca_path"])
             auth = {"Authorization": f"Bearer {hub['fortios_access_token']}"}
             rows = []
@@ -96,7 +96,7 @@ def main() -> int:
     print(f"{'daemon RSS':<36} {memory:>9.1f} MiB")
     print(f"{'RSS per device':<36} {memory / devices * 1024:>9.0f} KiB")
     baseline = rows[0][1]
-    print(f"\n{'requests/s on HUB (c=' + str(args.concurrency) + ')':<36} {'req/s':>12} {'vs baseline':>12}")
+    print(f"\n{'requests/s on HUB1 (c=' + str(args.concurrency) + ')':<36} {'req/s':>12} {'vs baseline':>12}")
     for label, rate in rows:
         print(f"{label:<36} {rate:>12.0f} {rate / baseline:>11.2f}x")
     return 0

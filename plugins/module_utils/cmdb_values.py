@@ -36,6 +36,9 @@ def attribute_name(key):
 
 
 def is_secret(attribute):
+    # ``q_origin_key`` (and other ``q_`` metadata of REST answers) is the entry's key, never a secret.
+    if attribute.startswith(("q_", "q-")):
+        return False
     return attribute in SECRET_ATTRIBUTES or attribute.endswith(("secret", "password", "-key"))
 
 

@@ -48,6 +48,7 @@ class Device:
         self.auth = DeviceAuth(spec.admin_user, spec.admin_password, {spec.api_token: spec.api_user},
                                cookie_suffix=spec.serial[-8:], settings=self._auth_settings)
         self.log = RequestLog(self.dir / "requests.jsonl" if self.dir else None)
+        self.address = "127.0.0.1"  # its own loopback address, set by the lab (see loopback.py)
         self.https_port: Optional[int] = None
         self.http_port: Optional[int] = None
         self.ssh_port: Optional[int] = None
@@ -103,6 +104,12 @@ class Device:
     # ---- settings read from the CMDB --------------------------------------------------------
     def global_setting(self, attr: str):
         return self.store.read(Target(TABLES["system/global"], self.spec.vdoms[0])).get(attr)
+
+    @property
+    def vdom_mode(self) -> bool:
+        """VDOMs on: several in the lab file, or ``system global vdom-mode multi-vdom`` with root only
+        (the device of Fortinet KB 253455, whose prompt reads ``FGT_1 (root) #``)."""
+        return len(self.spec.vdoms) > 1 or self.global_setting("vdom-mode") == "multi-vdom"
 
     def _auth_settings(self):
         idle = int(self.global_setting("admintimeout") or 5) * 60

@@ -263,10 +263,6 @@ def _table(*fields_: Field, path="", name="", mkey="name", mkey_type="string", *
                        fields={f.name: f for f in fields_}, **kw)
 
 
-def _is_dynamic(obj, _b):
-    return obj.get("type") == "dynamic"
-
-
 def _is_static(obj, _b):
     return obj.get("type") == "static"
 
@@ -324,7 +320,8 @@ def _phase1_common() -> list[Field]:
         _f("ipv4-netmask", IPV4, "255.255.255.255", applies=_mode_cfg, applies_hint="mode-cfg enable"),
         _f("proposal", MULTI, "", options=P1_PROPOSALS),
         _f("dhgrp", MULTI, "14 5", options=DH_GROUPS),
-        _opt("add-route", "enable", applies=_is_dynamic, applies_hint="type dynamic"),
+        # Every type: Fortinet's reference ADVPN spoke (static) sets add-route disable (advpn admin guide).
+        _opt("add-route", "enable"),
         _opt("add-gw-route", "disable"),
         _f("psksecret", SECRET, ""),
         _f("psksecret-remote", SECRET, ""),

@@ -329,6 +329,8 @@ class DeviceStore:
         for attr, value in body.items():
             fld = fields.get(attr)
             if fld is None:
+                if attr == "q_origin_key":  # read-only metadata every GET adds; sent back by round trips
+                    continue
                 if attr in schema.fields:  # modelled, but not in this FortiOS release
                     raise CmdbError.invalid(f"command parse error before '{attr}'")
                 self._unknown_attribute(obj, attr, value)
@@ -345,6 +347,8 @@ class DeviceStore:
         for attr in body:
             fld = fields.get(attr)
             if fld is not None and fld.applies and not fld.applies(obj, self.behaviour):
+                if obj.get(attr) == (old.get(attr) if old is not None else fld.default):
+                    continue  # sent back as a GET showed it (a GET->PUT round trip): nothing set
                 raise CmdbError.invalid(
                     f"{attr} is only available with {fld.applies_hint}\ncommand parse error before '{attr}'"
                 )

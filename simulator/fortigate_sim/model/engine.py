@@ -265,9 +265,11 @@ class LabModel:
                 side.stats = GatewayStats(created_at=now)
             else:
                 side.stats = self.stats.setdefault((side.node, side.name), GatewayStats(created_at=now))
+        link.new_keys()
+        for side in (a_side, b_side):
             side.stats.ike_created += 1
             side.stats.ike_established += 1
-        link.new_keys()
+            side.stats.ike_times.add(link.negotiation_ms)
         self.links[key] = link
         self._rematch_children(link, now)
         self._version += 1
@@ -345,6 +347,7 @@ class LabModel:
             side.sa_id = self.ids(side.node[0], "ike-sa")
             side.stats.ike_created += count
             side.stats.ike_established += count
+            side.stats.ike_times.add(link.negotiation_ms, count)
 
     def _expire_idle_shortcut(self, link: IkeLink, now: float) -> None:
         parent = link.a.phase1
@@ -355,9 +358,11 @@ class LabModel:
             self._teardown(link)
 
     def _count_ipsec(self, link: IkeLink, created: int) -> None:
+        took = ike.negotiation_ms(link.a.phase1.ike_version) // 2  # one CREATE_CHILD_SA / quick mode exchange
         for side in link.sides():
             side.stats.ipsec_created += created
             side.stats.ipsec_established += created
+            side.stats.ipsec_times.add(took, created)
 
     # ---- routing and BGP -------------------------------------------------------------------------
     def _index_sides(self) -> None:
@@ -372,16 +377,17 @@ class LabModel:
 
     def egress_side(self, node: NodeId, name: str, next_hop: Optional[IPv4Address]) -> Optional[tuple]:
         """(side, link) a packet leaving through tunnel ``name`` uses. ``name`` is a gateway
-        (static phase1 or instance) or a dial-up template's tunnel interface, where the instance is
-        picked by ``tun_id`` as FortiOS does with ``net-device disable``."""
+        (static phase1 or instance) or a parent's tunnel interface, where an instance (dial-up or
+        shortcut) is picked by ``tun_id`` as FortiOS does with ``net-device disable``; a static
+        parent's own SA carries the rest."""
         found = self.side(node, name)
-        if found is not None:
+        if found is not None and found[0].is_instance:
             return found
-        instances = [(s, l) for s, l in self.sides_at(node) if s.parent == name and s.kind == DIALUP]
-        for side, link in instances:
-            if next_hop is not None and side.tun_id == next_hop:
-                return side, link
-        return None
+        if next_hop is not None:
+            for side, link in self.sides_at(node):
+                if side.parent == name and side.is_instance and side.tun_id == next_hop:
+                    return side, link
+        return found
 
     def _tunnel_up(self, node: NodeId, name: str) -> bool:
         return any(s.parent == name or s.name == name for s, _l in self.sides_at(node))
@@ -397,8 +403,8 @@ class LabModel:
                 found = self.egress_side(n, device, gateway)
                 if found is None:
                     first = [s for s, _l in self.sides_at(n) if s.parent == device and s.kind != SHORTCUT]
-                    return first[0].remote_addr if first and gateway is None else None
-                return found[0].remote_addr
+                    return first[0].tun_id if first and gateway is None else None
+                return found[0].tun_id
 
             routes = conn + static_routes(self.book, node, vconf.statics, tunnel_peer, crib) + self._ike_routes(node)
             base = Rib(routes)
@@ -413,8 +419,8 @@ class LabModel:
             p1 = self.phase1(node, side.parent) or side.phase1  # distance/add-route apply at once
             if side.learned is not None:
                 routes.append(Route(prefix=IPv4Network(f"{side.learned}/32"), kind="static", distance=p1.distance,
-                                    priority=p1.priority, interface=side.name, tunnel=True,
-                                    tunnel_peer=side.remote_addr, origin="ike"))
+                                    priority=p1.priority, interface=side.route_interface, tunnel=True,
+                                    tunnel_peer=side.tun_id, origin="ike"))
             if side.kind == DIALUP and p1.add_route:
                 which = "a" if side is link.a else "b"
                 for child in link.children.values():
@@ -423,7 +429,7 @@ class LabModel:
                         continue
                     for net in peer_p2.src.networks():
                         routes.append(Route(prefix=net, kind="static", distance=p1.distance, priority=p1.priority,
-                                            interface=side.name, tunnel=True, tunnel_peer=side.remote_addr,
+                                            interface=side.route_interface, tunnel=True, tunnel_peer=side.tun_id,
                                             origin="add-route"))
         return routes
 
@@ -505,7 +511,10 @@ class LabModel:
         but this packet is lost, as FortiOS drops the packet that triggers negotiation."""
 
         def cross(node, route, next_hop, src, dst):
-            found = self.egress_side(node, route.interface, next_hop)
+            # Through a parent interface (net-device disable) the instance is the one whose tun_id
+            # is the next hop, or the route's own tunnel id (add-route routes to a spoke's LAN).
+            found = self.egress_side(node, route.interface, next_hop) or \
+                self.egress_side(node, route.interface, route.tunnel_peer)
             if found is None:
                 return f"{node[0]}: tunnel {route.interface} has no SA toward {next_hop}"
             side, link = found

@@ -30,7 +30,7 @@ class Route:
     priority: int = 0
     metric: int = 0
     tunnel: bool = False  # egress is an IPsec tunnel
-    tunnel_peer: Optional[IPv4Address] = None  # remote public address, shown as "tunnel X"
+    tunnel_peer: Optional[IPv4Address] = None  # the tunnel id (Side.tun_id), shown as "tunnel X"
     blackhole: bool = False
     origin: str = ""  # connected | static | ike | add-route | bgp
     recursive: Optional["Route"] = None  # BGP: the route that resolves the next hop

@@ -59,7 +59,8 @@ class Lab(SimLab):
         elif auth:
             hdrs["Authorization"] = f"Bearer {auth}"
         data = raw if raw is not None else (json.dumps(body).encode() if body is not None else None)
-        req = urllib.request.Request(f"{scheme}://127.0.0.1:{port}{path}", data=data, method=method, headers=hdrs)
+        req = urllib.request.Request(f"{scheme}://{host['ansible_host']}:{port}{path}", data=data, method=method,
+                                     headers=hdrs)
         try:
             with urllib.request.urlopen(req, context=self.ssl if scheme == "https" else None, timeout=15) as resp:
                 return Response(resp.status, resp.read().decode(), resp.headers)
