@@ -65,8 +65,8 @@ def check_type(doc_type, names, problems):
     docs = json.loads(proc.stdout)
     for fqcn in fqcns:
         entry = docs.get(fqcn) or {}
-        # Roles render per entry point (meta/argument_specs.yml); plugins under "doc".
-        doc = entry.get("doc") or (entry.get("entry_points") or {}).get("main") or {}
+        # Roles document entry points (meta/argument_specs.yml); plugins a single "doc".
+        doc = (entry.get("entry_points") or {}).get("main") or {} if doc_type == "role" else entry.get("doc") or {}
         if not doc.get("short_description"):
             problems.append("%s %s: no documentation rendered" % (doc_type, fqcn))
         if doc_type == "role" and not doc.get("options"):

@@ -68,6 +68,10 @@ class DeviceView:
         rest = self.rest or {}
         self.tunnels = {entry["name"]: entry for entry in rest.get("tunnels") or []}
         self.routes = rest.get("routes") or []
+        # Routes by network, parsed once: a hub of N spokes has O(N) routes and O(N) checks ask for them.
+        self._routes_by_network = {}
+        for route in self.routes:
+            self._routes_by_network.setdefault(network(route.get("prefix")), []).append(route)
         self.neighbors = {entry["neighbor_ip"]: entry for entry in rest.get("bgp_neighbors") or []}
         self.interfaces = {entry["name"]: entry for entry in rest.get("interfaces") or []}
         self.links = {entry["name"]: entry.get("link") for entry in rest.get("links") or []}
@@ -172,21 +176,17 @@ class DeviceView:
 
     # ---- routing -----------------------------------------------------------------------------------
     def routes_for(self, prefix):
-        wanted = network(prefix)
-        return [route for route in self.routes if network(route.get("prefix")) == wanted]
+        return list(self._routes_by_network.get(network(prefix), ()))
 
     def lookup(self, ip):
         """The most specific routes to ``ip``, the default route excluded (it never resolves overlay next hops)."""
         target = address(ip)
         best, length = [], -1
-        for route in self.routes:
-            net = network(route.get("prefix"))
+        for net, routes in self._routes_by_network.items():
             if net is None or target is None or net.prefixlen == 0 or target not in net:
                 continue
             if net.prefixlen > length:
-                best, length = [route], net.prefixlen
-            elif net.prefixlen == length:
-                best.append(route)
+                best, length = list(routes), net.prefixlen
         return best
 
     def ike_routes(self, prefix, tunnel):
@@ -227,10 +227,6 @@ class FabricView:
     @property
     def spokes(self):
         return [device for device in self.devices.values() if not device.is_hub]
-
-    def owner_of(self, ip):
-        """The device whose plan gives it loopback ``ip``."""
-        return next((device for device in self.devices.values() if device.loopback == ip), None)
 
     def wan_addresses(self, spoke):
         """Underlay addresses of ``spoke`` as the hubs' plans expect them, per overlay."""
