@@ -113,6 +113,7 @@ def deployed(lab):
     before = marks(lab)
     report, proc = lab.advpn("advpn.yml")
     assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-2000:]
+    assert lab.psk not in proc.stdout + proc.stderr  # the JSON report holds every task's arguments and diff
     return report, before
 
 
@@ -147,14 +148,35 @@ def test_the_example_intent_builds_a_working_dual_hub_overlay(lab, deployed):
         assert all("receiver" in (g["auto_discovery"] or "") for g in shortcuts), shortcuts
 
 
-def test_a_second_run_changes_nothing_and_sends_no_write(lab, deployed):
+def test_hubs_are_written_before_any_spoke(lab, deployed):
+    _, first = deployed
+    times = {device: [r["time"] for r in lab.writes_since(device, first[device])] for device in DEVICES}
+    assert max(t for hub in HUBS for t in times[hub]) < min(t for spoke in SPOKES for t in times[spoke])
+
+
+def test_a_second_run_in_batches_changes_nothing_and_sends_no_write(lab, deployed):
     before = marks(lab)
-    report, proc = lab.advpn("advpn.yml")
+    report, proc = lab.advpn("advpn_deploy.yml", extra_vars={"advpn_deploy_serial": 2})
     assert proc.returncode == 0, proc.stdout[-4000:]
     assert writes(lab, before) == {device: [] for device in DEVICES}
     for device, summary in summaries(report).items():
         assert summary["write_requests"] == 0 and summary["unchanged"] == summary["objects"] > 0, (device, summary)
     assert all(stats["changed"] == 0 for stats in report["stats"].values()), report["stats"]
+    # Hubs in one play, then the spokes two at a time.
+    batches = [sorted(play["tasks"][0]["hosts"]) for play in report["plays"] if play["play"]["name"].startswith("ADVPN deploy")]
+    assert batches == [HUBS, SPOKES[:2], SPOKES[2:]], batches
+
+
+def test_a_failing_batch_stops_the_rollout(lab, deployed):
+    lab.fault("SPOKE1", "--method", "GET", "--path-pattern", "/api/v2/cmdb/", "--status", "500")
+    try:
+        before = marks(lab)
+        _, proc = lab.advpn("advpn_deploy.yml", extra_vars={"advpn_deploy_serial": 1})
+    finally:
+        lab.clear_faults()
+    assert proc.returncode != 0
+    touched = {device for device, mark in before.items() if lab.requests_since(device, mark, "/api/v2/cmdb/")}
+    assert touched == {"HUB1", "HUB2", "SPOKE1"}, touched  # SPOKE1 failed: the later batches never started
 
 
 def test_the_psk_is_written_on_create_and_rewritten_only_when_asked(lab, deployed):
