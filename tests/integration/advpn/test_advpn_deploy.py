@@ -1,6 +1,6 @@
 """The ADVPN roles end to end on a dual-hub lab (2 hubs, 2 overlays, 4 spokes), over HTTPS.
 
-overlay.fortigate.advpn (design + deploy) builds the fabric from the shipped example intent;
+overlay.fortigate.advpn_deploy (design + deploy) builds the fabric from the shipped example intent;
 the devices then show the overlay working (tunnels, BGP, pings, shortcuts, read with the
 device's own operational commands); a second run writes nothing (request logs); the PSK is
 written on create and rewritten only when asked; check mode predicts and writes nothing; and
@@ -112,7 +112,7 @@ def ping(lab, device, destination):
 @pytest.fixture(scope="module")
 def deployed(lab):
     before = marks(lab)
-    report, proc = lab.advpn("advpn.yml")
+    report, proc = lab.advpn("advpn_deploy.yml")
     assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-2000:]
     assert lab.psk not in proc.stdout + proc.stderr  # the JSON report holds every task's arguments and diff
     return report, before
@@ -200,7 +200,7 @@ def test_the_psk_is_written_on_create_and_rewritten_only_when_asked(lab, deploye
 
 def test_a_missing_psk_fails_before_anything_is_written(lab, deployed):
     before = marks(lab)
-    proc = lab.advpn("advpn.yml", psk="")[1]
+    proc = lab.advpn("advpn_deploy.yml", psk="")[1]
     assert proc.returncode != 0
     assert "OVERLAY_FORTIGATE_ADVPN_PSK" in proc.stdout, proc.stdout[-3000:]
     assert writes(lab, before) == {device: [] for device in DEVICES}
@@ -226,13 +226,13 @@ def test_removing_an_overlay_deletes_exactly_its_objects_and_spares_hand_made_on
 
     # Check mode first: it predicts the deletions and writes nothing.
     before = marks(lab)
-    report, proc = lab.advpn("advpn.yml", "--check", "--diff", intent=reduced_file)
+    report, proc = lab.advpn("advpn_deploy.yml", "--check", "--diff", intent=reduced_file)
     assert proc.returncode == 0, proc.stdout[-4000:]
     assert writes(lab, before) == {device: [] for device in DEVICES}
     predicted = {device: summary["changed"] for device, summary in summaries(report).items()}
 
     before = marks(lab)
-    report, proc = lab.advpn("advpn.yml", intent=reduced_file)
+    report, proc = lab.advpn("advpn_deploy.yml", intent=reduced_file)
     assert proc.returncode == 0, proc.stdout[-4000:]
     done = {device: summary["changed"] for device, summary in summaries(report).items()}
     assert done == predicted
