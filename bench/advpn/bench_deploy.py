@@ -54,6 +54,8 @@ MODULES = {
 }
 BGP_MEMBERS = {"router/bgp/neighbor-group": "neighbor_group", "router/bgp/neighbor-range": "neighbor_range",
                "router/bgp/neighbor": "neighbor", "router/bgp/network": "network"}
+BGP_KEYS = {"router/bgp/neighbor-group": "name", "router/bgp/neighbor-range": "id", "router/bgp/neighbor": "ip",
+            "router/bgp/network": "id"}
 
 BASELINE = """
 - name: Baseline - every plan object with its fortinet.fortios module
@@ -148,8 +150,7 @@ def baseline_vars(plan, schema):
             bgp.update(schema.convert(config, schema.schema("fortios_router_bgp")))
         elif path in BGP_MEMBERS:
             member_schema = schema.schema("fortios_router_bgp")["children"][BGP_MEMBERS[path]]
-            config[obj.get("mkey_attribute") or ("ip" if path.endswith("/neighbor") else
-                                                  "name" if path.endswith("group") else "id")] = obj["mkey"]
+            config[obj.get("mkey_attribute") or BGP_KEYS[path]] = obj["mkey"]
             bgp.setdefault(BGP_MEMBERS[path], []).append(schema.convert(config, member_schema))
         else:
             raise SystemExit("no baseline module for %s" % path)
@@ -258,8 +259,9 @@ def report(figures):
     for side in ("ours", "baseline"):
         for run_name in ("deploy", "rerun"):
             row = figures[side][run_name]
-            print("  %-9s %-7s %8.1f %9d %7d %5s  %s" % (side, run_name, row["seconds"], row["requests"], row["writes"],
-                                                     row.get("bgp_established", ""), row["cmdb_requests"]))
+            print("  %-9s %-7s %8.1f %9d %7d %5s  %s" % (
+                side, run_name, row["seconds"], row["requests"], row["writes"], row.get("bgp_established", ""),
+                row["cmdb_requests"]))
     for run_name in ("deploy", "rerun"):
         ours, base = figures["ours"][run_name], figures["baseline"][run_name]
         print("  %s: baseline/ours %.2fx the requests, %.2fx the wall time" % (

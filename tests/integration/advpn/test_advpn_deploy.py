@@ -1,6 +1,6 @@
 """The ADVPN roles end to end on a dual-hub lab (2 hubs, 2 overlays, 4 spokes), over HTTPS.
 
-overlay.fortigate.advpn (design + deploy) builds the fabric from the shipped example intent;
+overlay.fortigate.advpn_deploy (design + deploy) builds the fabric from the shipped example intent;
 the devices then show the overlay working (tunnels, BGP, pings, shortcuts, read with the
 device's own operational commands); a second run writes nothing (request logs); the PSK is
 written on create and rewritten only when asked; check mode predicts and writes nothing; and
@@ -21,8 +21,9 @@ from conftest import INTENT
 HUBS = ["HUB1", "HUB2"]
 SPOKES = ["SPOKE1", "SPOKE2", "SPOKE3", "SPOKE4"]
 DEVICES = HUBS + SPOKES
-OVERLAYS = ["ISP1", "ISP2"]
+OVERLAYS = ("ISP1", "ISP2")
 HUB_LOOPBACKS = ["10.200.255.1", "10.200.255.2"]
+DELETION_ORDER = ["firewall/policy", "vpn.ipsec/phase2-interface", "vpn.ipsec/phase1-interface"]
 
 
 def intent():
@@ -111,13 +112,14 @@ def ping(lab, device, destination):
 @pytest.fixture(scope="module")
 def deployed(lab):
     before = marks(lab)
-    report, proc = lab.advpn("advpn.yml")
+    report, proc = lab.advpn("advpn_deploy.yml")
     assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-2000:]
+    assert lab.psk not in proc.stdout + proc.stderr  # the JSON report holds every task's arguments and diff
     return report, before
 
 
 def test_the_example_intent_builds_a_working_dual_hub_overlay(lab, deployed):
-    report, _ = deployed
+    report = deployed[0]
     written = summaries(report)
     assert sorted(written) == sorted(DEVICES)
     for device, summary in written.items():
@@ -147,25 +149,46 @@ def test_the_example_intent_builds_a_working_dual_hub_overlay(lab, deployed):
         assert all("receiver" in (g["auto_discovery"] or "") for g in shortcuts), shortcuts
 
 
-def test_a_second_run_changes_nothing_and_sends_no_write(lab, deployed):
+def test_hubs_are_written_before_any_spoke(lab, deployed):
+    first = deployed[1]
+    times = {device: [r["time"] for r in lab.writes_since(device, first[device])] for device in DEVICES}
+    assert max(t for hub in HUBS for t in times[hub]) < min(t for spoke in SPOKES for t in times[spoke])
+
+
+def test_a_second_run_in_batches_changes_nothing_and_sends_no_write(lab, deployed):
     before = marks(lab)
-    report, proc = lab.advpn("advpn.yml")
+    report, proc = lab.advpn("advpn_deploy.yml", extra_vars={"advpn_deploy_serial": 2})
     assert proc.returncode == 0, proc.stdout[-4000:]
     assert writes(lab, before) == {device: [] for device in DEVICES}
     for device, summary in summaries(report).items():
         assert summary["write_requests"] == 0 and summary["unchanged"] == summary["objects"] > 0, (device, summary)
     assert all(stats["changed"] == 0 for stats in report["stats"].values()), report["stats"]
+    # Hubs in one play, then the spokes two at a time.
+    batches = [sorted(play["tasks"][0]["hosts"]) for play in report["plays"] if play["play"]["name"].startswith("ADVPN deploy")]
+    assert batches == [HUBS, SPOKES[:2], SPOKES[2:]], batches
+
+
+def test_a_failing_batch_stops_the_rollout(lab, deployed):
+    lab.fault("SPOKE1", "--method", "GET", "--path-pattern", "/api/v2/cmdb/", "--status", "500")
+    try:
+        before = marks(lab)
+        proc = lab.advpn("advpn_deploy.yml", extra_vars={"advpn_deploy_serial": 1})[1]
+    finally:
+        lab.clear_faults()
+    assert proc.returncode != 0
+    touched = {device for device, mark in before.items() if lab.requests_since(device, mark, "/api/v2/cmdb/")}
+    assert touched == {"HUB1", "HUB2", "SPOKE1"}, touched  # SPOKE1 failed: the later batches never started
 
 
 def test_the_psk_is_written_on_create_and_rewritten_only_when_asked(lab, deployed):
-    _, first = deployed
+    first = deployed[1]
     for device in DEVICES:
         created = [r for r in lab.requests(device)[first[device]:]
                    if r["method"] == "POST" and r["path"].endswith("/vpn.ipsec/phase1-interface")]
         assert len(created) == (2 if device in HUBS else 4) and all("psksecret" in r["body_keys"] for r in created)
 
     before = marks(lab)
-    report, proc = lab.advpn("advpn_deploy.yml", extra_vars={"advpn_hosts": "SPOKE1", "advpn_deploy_rotate_psk": True})
+    proc = lab.advpn("advpn_deploy.yml", extra_vars={"advpn_hosts": "SPOKE1", "advpn_deploy_rotate_psk": True})[1]
     assert proc.returncode == 0, proc.stdout[-4000:]
     rotated = writes(lab, before)
     assert [(r["method"], r["path"].rsplit("/", 1)[-1], r["body_keys"]) for r in rotated.pop("SPOKE1")] == [
@@ -177,7 +200,7 @@ def test_the_psk_is_written_on_create_and_rewritten_only_when_asked(lab, deploye
 
 def test_a_missing_psk_fails_before_anything_is_written(lab, deployed):
     before = marks(lab)
-    _, proc = lab.advpn("advpn.yml", psk="")
+    proc = lab.advpn("advpn_deploy.yml", psk="")[1]
     assert proc.returncode != 0
     assert "OVERLAY_FORTIGATE_ADVPN_PSK" in proc.stdout, proc.stdout[-3000:]
     assert writes(lab, before) == {device: [] for device in DEVICES}
@@ -185,10 +208,12 @@ def test_a_missing_psk_fails_before_anything_is_written(lab, deployed):
 
 def test_removing_an_overlay_deletes_exactly_its_objects_and_spares_hand_made_ones(lab, deployed, tmp_path):
     # A hand-made route and address on the hub, in tables the fabric owns entries of.
-    for path, body in (("router/static", {"seq-num": 77, "dst": "192.0.2.0 255.255.255.0", "blackhole": "enable",
-                                           "comment": "hand-made, not advpn:corp2"}),
-                       ("firewall/address", {"name": "HANDMADE", "subnet": "192.0.2.0 255.255.255.0",
-                                             "comment": "hand-made"})):
+    hand_made = {
+        "router/static": {"seq-num": 77, "dst": "192.0.2.0 255.255.255.0", "blackhole": "enable",
+                          "comment": "hand-made, not advpn:corp2"},
+        "firewall/address": {"name": "HANDMADE", "subnet": "192.0.2.0 255.255.255.0", "comment": "hand-made"},
+    }
+    for path, body in hand_made.items():
         assert lab.rest("HUB1", "POST", f"/api/v2/cmdb/{path}?vdom=root", body)["status"] == "success", path
 
     reduced = intent()
@@ -201,13 +226,13 @@ def test_removing_an_overlay_deletes_exactly_its_objects_and_spares_hand_made_on
 
     # Check mode first: it predicts the deletions and writes nothing.
     before = marks(lab)
-    report, proc = lab.advpn("advpn.yml", "--check", "--diff", intent=reduced_file)
+    report, proc = lab.advpn("advpn_deploy.yml", "--check", "--diff", intent=reduced_file)
     assert proc.returncode == 0, proc.stdout[-4000:]
     assert writes(lab, before) == {device: [] for device in DEVICES}
     predicted = {device: summary["changed"] for device, summary in summaries(report).items()}
 
     before = marks(lab)
-    report, proc = lab.advpn("advpn.yml", intent=reduced_file)
+    report, proc = lab.advpn("advpn_deploy.yml", intent=reduced_file)
     assert proc.returncode == 0, proc.stdout[-4000:]
     done = {device: summary["changed"] for device, summary in summaries(report).items()}
     assert done == predicted
@@ -220,9 +245,8 @@ def test_removing_an_overlay_deletes_exactly_its_objects_and_spares_hand_made_on
         assert sorted(deleted) == sorted(full[device].keys() - kept[device].keys()), (device, deleted)
         assert deleted and all("ISP2" in full[device][key] for key in deleted), (device, deleted)
         # Reverse dependency order: policies, then phase2, then phase1 (each tunnel's phase2 before its phase1).
-        tables = [path for path, _ in deleted]
-        assert tables == sorted(tables, key=["firewall/policy", "vpn.ipsec/phase2-interface",
-                                             "vpn.ipsec/phase1-interface"].index), (device, deleted)
+        tables = [key[0] for key in deleted]
+        assert tables == sorted(tables, key=DELETION_ORDER.index), (device, deleted)
         # Anything else written is an update of an object the smaller plan keeps.
         for request in sent:
             if request["method"] != "DELETE":
@@ -234,5 +258,5 @@ def test_removing_an_overlay_deletes_exactly_its_objects_and_spares_hand_made_on
     assert lab.rest_get("HUB1", "/api/v2/cmdb/router/static/77?vdom=root")["results"][0]["comment"].startswith("hand")
     assert lab.rest_get("HUB1", "/api/v2/cmdb/firewall/address/HANDMADE?vdom=root")["results"]
     for spoke in SPOKES:  # what remains still works
-        eventually(lambda spoke=spoke: tunnels_up(lab, spoke, ["ISP1"]))
+        eventually(lambda spoke=spoke: tunnels_up(lab, spoke, ("ISP1",)))
         eventually(lambda spoke=spoke: bgp_established(lab, spoke))
