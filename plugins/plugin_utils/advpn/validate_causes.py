@@ -259,7 +259,7 @@ class Diagnosis:
         spoke = self.fabric[instance.get("peer")]
         tunnel = spoke.tunnel_to(hub.name, parent.get("overlay")) if spoke else None
         found = [gateway for gateway in hub.instances(parent.get("name"))
-                 if gateway.get("remote_addr") == instance.get("peer_wan")]
+                 if self.fabric.peer_of(gateway) == instance.get("peer")]
         if not found or not any(hub.gateway_state(gateway.get("name"))["ike_up"] for gateway in found):
             return self.instance_missing(hub, parent, instance, len(found))
         if tunnel is not None and found[0].get("virtual_interface_addr_peer") != instance.get("peer_overlay_ip"):
@@ -447,13 +447,12 @@ class Diagnosis:
     # ---- shortcuts ---------------------------------------------------------------------------------
     def shortcut_of(self, device, probe):
         """The shortcut of ``device`` to the probe's target after the probe, as a dict, or None."""
-        wans = set(self.fabric.wan_addresses(probe.get("target")).values())
         parents = {tunnel.get("name") for tunnel in device.planned_tunnels()}
         counters = {entry.get("name"): entry for entry in probe.get("tunnels") or []}
         for gateway in probe.get("gateways") or []:
             name = str(gateway.get("name") or "")
             parent = name.rsplit("_", 1)[0]
-            if parent in parents and name != parent and gateway.get("remote_addr") in wans:
+            if parent in parents and name != parent and self.fabric.peer_of(gateway) == probe.get("target"):
                 monitor = counters.get(name) or {}
                 ike = gateway.get("ike_sa") or {}
                 return {"name": name, "remote_addr": gateway.get("remote_addr"),
