@@ -16,8 +16,13 @@ FAULTS = yaml.safe_load((HERE / "faults.yml").read_text())["faults"]
 class ValidateLab(SimLab):
     """The lab plus the fabric's intent as a second inventory (the PSK from the environment, as AWX gives it)."""
 
+    def __init__(self, workdir, playbooks, intent=INTENT):
+        super().__init__(workdir, playbooks)
+        self.intent = intent
+
     def run(self, playbook, *args, extra_vars=None):
-        command = [str(BIN / "ansible-playbook"), "-i", str(self.inventory), "-i", str(INTENT), str(playbook), *args]
+        """ansible-playbook of ``playbook`` (a path, or a collection playbook by name) on the lab and the intent."""
+        command = [str(BIN / "ansible-playbook"), "-i", str(self.inventory), "-i", str(self.intent), str(playbook), *args]
         if extra_vars:
             command += ["-e", json.dumps(extra_vars)]
         proc = subprocess.run(command, capture_output=True, text=True, env=ansible_environment(
