@@ -138,6 +138,8 @@ def test_psk_is_named_by_elimination_only_when_the_hub_answers_other_spokes(obse
      "port1 on SPOKE1 (the ISP1 underlay) is administratively down (status down)"),
     (lambda o: o["SPOKE1"]["rest"].update(links=[{"name": "port1", "link": False}]),
      "port1 on SPOKE1 (the ISP1 underlay) is link down"),
+    (lambda o: next(i for i in o["HUB1"]["rest"]["interfaces"] if i["name"] == "port1").update(status="down"),
+     "port1 on HUB1 (the ISP1 underlay) is administratively down (status down): no spoke reaches HUB1 on ISP1"),
     (lambda o: o["SPOKE1"]["rest"].update(phase1=[p for p in o["SPOKE1"]["rest"]["phase1"] if p["name"] != "H1_ISP1"]),
      "SPOKE1 has no phase1-interface H1_ISP1"),
 ])
