@@ -190,8 +190,9 @@ def main():
 
     print("hub gateway list over SSH (network_cli, libssh) with ike_gateway_facts; baseline = the same task with "
           "name: EDGE_0 (one gateway) in the same run")
-    print("%9s %9s %9s %9s %12s %10s %10s %12s %11s" % ("instances", "output MB", "1 gw s", "all s", "ms/instance",
-                                                         "module MiB", "1 gw MiB", "KiB/instance", "conn MiB"))
+    header = ("instances", "output MB", "1 gw s", "all s", "ms/instance", "module MiB", "1 gw MiB", "KiB/instance",
+              "conn MiB")
+    print("%9s %9s %9s %9s %12s %10s %10s %12s %11s" % header)
     for row in rows:
         row["ms_per_instance"] = (row["all_s"] - row["one_s"]) / row["instances"] * 1000
         row["kib_per_instance"] = max(row["module_all_mib"] - row["module_one_mib"], 0) * 1024 / row["instances"]

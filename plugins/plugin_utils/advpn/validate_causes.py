@@ -92,14 +92,14 @@ class Diagnosis:
             return cause
         planned_gw = tunnel.get("remote_gw")
         if planned_gw and phase1.get("remote_gw") != planned_gw:
-            return ("remote-gw of %s %s is %s, %s listens on %s" % (spoke.name, name, phase1.get("remote_gw"),
-                                                                     hub_name, planned_gw),
+            configured = phase1.get("remote_gw")
+            return ("remote-gw of %s %s is %s, %s listens on %s" % (spoke.name, name, configured, hub_name, planned_gw),
                     "set remote-gw %s on %s %s (%s)" % (planned_gw, spoke.name, name, DEPLOY))
         planned_id = tunnel.get("network_id")
         if planned_id is not None and (phase1.get("network_id") != planned_id or phase1.get("network_overlay") == "disable"):
             seen = phase1.get("network_id") if phase1.get("network_overlay") != "disable" else "off (network-overlay disable)"
-            return ("network-id of %s %s is %s, %s %s expects %s" % (spoke.name, name, seen, hub_name, parent_name,
-                                                                      planned_id),
+            expecting = "%s %s expects %s" % (hub_name, parent_name, planned_id)
+            return ("network-id of %s %s is %s, %s" % (spoke.name, name, seen, expecting),
                     "set network-overlay enable and network-id %s on %s %s (%s)" % (planned_id, spoke.name, name, DEPLOY))
         return None
 
@@ -212,8 +212,8 @@ class Diagnosis:
 
     def _sender(self, device, phase1_name, planned):
         """Why ``device`` does not send ``planned`` as its overlay address on ``phase1_name``."""
-        fix = "set exchange-ip-addr4 %s on %s %s (overlay.fortigate.ipsec_phase1_exchange)" % (planned, device.name,
-                                                                                                phase1_name)
+        where = "%s %s" % (device.name, phase1_name)
+        fix = "set exchange-ip-addr4 %s on %s (overlay.fortigate.ipsec_phase1_exchange)" % (planned, where)
         if device.unavailable("phase1"):
             return ("%s %s sends no overlay address (its settings could not be read)" % (device.name, phase1_name), fix)
         phase1 = device.phase1.get(phase1_name) or {}
@@ -327,13 +327,13 @@ class Diagnosis:
                 return hub_side
         if not spoke.unavailable("routes") and not spoke.lookup(hub_ip):
             failed = self._first_route_cause(spoke, hub)
-            return ("%s has no route to %s's loopback %s%s" % (spoke.name, hub_name, hub_ip,
-                                                                ": " + failed[0] if failed else ""),
+            because = ": " + failed[0] if failed else ""
+            return ("%s has no route to %s's loopback %s%s" % (spoke.name, hub_name, hub_ip, because),
                     failed[1] if failed else "check the IKE routes of %s's tunnels to %s" % (spoke.name, hub_name))
         if hub is not None and not hub.unavailable("routes") and spoke.loopback and not hub.lookup(spoke.loopback):
             failed = self._first_hub_route_cause(hub, spoke)
-            return ("%s has no route to %s's loopback %s%s" % (hub.name, spoke.name, spoke.loopback,
-                                                                ": " + failed[0] if failed else ""),
+            because = ": " + failed[0] if failed else ""
+            return ("%s has no route to %s's loopback %s%s" % (hub.name, spoke.name, spoke.loopback, because),
                     failed[1] if failed else "check the IKE routes of %s's instances from %s" % (hub.name, spoke.name))
         return ("tunnels, routes and BGP settings match: a firewall policy on %s or %s likely drops BGP (TCP 179) "
                 "between the loopbacks" % (spoke.name, hub_name),
@@ -487,4 +487,3 @@ class Diagnosis:
         return ("no shortcut formed although the hubs offer it and the spokes accept it: the two spokes' phase1s "
                 "must match (network-id, proposals, PSK)", "compare the phase1s of %s and %s (%s)" % (
                     device.name, probe.get("target"), DEPLOY))
-

@@ -297,5 +297,5 @@ def _route_kind(route):
 
 def validate(plans, observed):
     """{fabric: [check, ...]} for every fabric among ``plans`` ({device: advpn_plan})."""
-    return {name: FabricChecks(fabric).run() for name, fabric in sorted(fabrics(plans, observed).items(),
-                                                                         key=lambda item: str(item[0]))}
+    found = fabrics(plans, observed)
+    return {name: FabricChecks(found[name]).run() for name in sorted(found, key=str)}

@@ -181,7 +181,8 @@ def render_html(fabric, checks, generated):
 <body>
 <header>
 <h1>ADVPN fabric %(fabric)s</h1>
-<div class="verdict %(verdict)s" id="verdict">%(VERDICT)s: %(passed)d of %(total)d checks passed, %(failed)d failed, %(error)d not read, %(skipped)d skipped</div>
+<div class="verdict %(verdict)s" id="verdict">%(VERDICT)s: %(passed)d of %(total)d checks passed, %(failed)d failed,
+%(error)d not read, %(skipped)d skipped</div>
 <div>%(devices)d devices, %(links)d tunnels, %(shortcuts)d shortcuts; generated %(generated)s by overlay.fortigate.advpn_validate</div>
 </header>
 <main>

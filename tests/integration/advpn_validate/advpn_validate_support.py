@@ -30,6 +30,3 @@ class ValidateLab(SimLab):
         if "{" not in proc.stdout:
             raise AssertionError(f"no JSON from ansible-playbook:\n{proc.stdout}\n{proc.stderr}")
         return json.loads(proc.stdout[proc.stdout.index("{"):]), proc
-
-
-

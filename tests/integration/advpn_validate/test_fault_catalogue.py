@@ -56,7 +56,8 @@ def test_fault_gets_its_verdict_and_cause(catalogue, fault):
     # The task's message: the count, then one line per failed check with device, overlay, check, values, cause, fix.
     assert run["msg"].startswith("%d of %d checks failed; report: " % (len(failed), len(checks)))
     first = next(check for check in checks if check["result"] in BROKEN)
-    assert "%s: expected %s, seen %s: %s; fix: %s" % (first["check"], first["expected"], first["seen"],
-                                                       first["cause"], first["fix"]) in run["msg"]
+    values = (first["check"], first["expected"], first["seen"], first["cause"], first["fix"])
+    line = "%s: expected %s, seen %s: %s; fix: %s" % values
+    assert line in run["msg"]
     markdown = report_files(run)["report.md"].read_text()
     assert "Verdict: **FAIL**" in markdown and fault["fixes"][0] in markdown

@@ -4,6 +4,7 @@ and fails naming the cause; ike_gateway_facts over httpapi names the fix."""
 from advpn_validate_support import HERE
 
 EXCHANGE = "vpn.ipsec/phase1-interface/EDGE_ISP2"
+VERDICT = "overlay.fortigate.advpn_validate : Compare with the plan and write the fabric report"
 
 
 def put(lab, device, path, body):
@@ -25,8 +26,7 @@ def test_check_mode_validates_reports_and_fails_naming_the_cause(validate_lab, t
     assert "set ansible_connection: ansible.netcommon.network_cli" in slip["msg"]
     assert "Method not found" not in slip["msg"]
 
-    verdict = validate_lab.result(report, "overlay.fortigate.advpn_validate : Compare with the plan and write the fabric report",
-                                   "HUB1")
+    verdict = validate_lab.result(report, VERDICT, "HUB1")
     assert verdict["failed"] is True
     assert verdict["msg"].startswith("4 of 68 checks failed; report: %s" % (tmp_path / "lab" / "report.md"))
     assert ("SPOKE1 H1_ISP2 (ISP2) peer_overlay: expected 10.200.255.1, seen 0.0.0.0: HUB1 EDGE_ISP2 sends no "
