@@ -102,7 +102,7 @@ def _curve(start, end, bend, at=0.5):
 def _svg(topo):
     positions, width, height = _layout(topo["nodes"])
     overlays = sorted({(link["overlay_index"] or 0, link["overlay"]) for link in topo["links"]})
-    spread = {overlay: index - (len(overlays) - 1) / 2.0 for index, (_, overlay) in enumerate(overlays)}
+    spread = {entry[1]: index - (len(overlays) - 1) / 2.0 for index, entry in enumerate(overlays)}
     # Overlay names near the spoke end of each link, where the links of one spoke fan out; big fabrics rely on
     # the tooltip (title) instead.
     label_links = len(topo["links"]) <= 32
@@ -123,7 +123,7 @@ def _svg(topo):
     for shortcut in topo["shortcuts"]:
         if shortcut["a"] not in positions or shortcut["b"] not in positions:
             continue
-        path, _ = _curve(positions[shortcut["a"]], positions[shortcut["b"]], 60)
+        path = _curve(positions[shortcut["a"]], positions[shortcut["b"]], 60)[0]
         parts.append('<path class="link shortcut" data-a="%s" data-b="%s" data-overlay="%s" data-state="%s" '
                      'stroke="%s" d="%s"><title>shortcut %s - %s %s: %s</title></path>' % (
                          escape(shortcut["a"]), escape(shortcut["b"]), escape(str(shortcut["overlay"] or "")),

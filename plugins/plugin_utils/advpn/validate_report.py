@@ -136,7 +136,7 @@ def _cell(value):
 
 
 def _table(header, rows):
-    lines = ["| %s |" % " | ".join(header), "| %s |" % " | ".join("---" for _ in header)]
+    lines = ["| %s |" % " | ".join(header), "| %s |" % " | ".join(["---"] * len(header))]
     lines += ["| %s |" % " | ".join(_cell(value) for value in row) for row in rows]
     return lines
 
