@@ -58,7 +58,7 @@ class ActionModule(ActionBase):
     def run(self, tmp=None, task_vars=None):
         result = super().run(tmp, task_vars)
         del tmp
-        _, args = self.validate_argument_spec(argument_spec=ARGUMENT_SPEC)
+        args = self.validate_argument_spec(argument_spec=ARGUMENT_SPEC)[1]
         hostvars = task_vars.get("hostvars") or {}
         hosts = args["hosts"] or task_vars.get("ansible_play_hosts_all") or []
         plans, observed = self.read_hosts(hosts, hostvars, args["plan_var"], args["observed_var"])

@@ -48,7 +48,7 @@ def prefix_of(value):
     text = str(value or "").strip()
     if not text:
         return None
-    address, _, mask = text.replace("/", " ").partition(" ")
+    address, mask = (text.replace("/", " ").split(" ", 1) + [""])[:2]
     try:
         interface = ipaddress.ip_interface("%s/%s" % (address, mask.strip() or "32"))
     except ValueError:

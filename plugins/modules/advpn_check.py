@@ -65,6 +65,7 @@ attributes:
     support: none
   platform:
     description: Runs on the controller.
+    support: full
     platforms: all
 seealso:
   - module: overlay.fortigate.overlay_state_facts

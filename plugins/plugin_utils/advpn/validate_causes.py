@@ -86,29 +86,38 @@ class Diagnosis:
 
     def _own_side(self, spoke, tunnel, hub_name, parent_name):
         """A cause on the spoke itself: missing phase1, WAN down, remote-gw or network-id off plan."""
-        name, overlay = tunnel.get("name"), tunnel.get("overlay")
-        if spoke.unavailable("phase1"):
-            return None
-        phase1 = spoke.phase1.get(name)
+        name = tunnel.get("name")
+        phase1, cause = self._phase1_carries(spoke, name, tunnel.get("overlay"))
         if phase1 is None:
-            return ("%s has no phase1-interface %s" % (spoke.name, name), "deploy it: %s" % DEPLOY)
-        wan = phase1.get("interface")
-        down = spoke.interface_down(wan)
-        if down:
-            return ("%s on %s (the %s underlay) is %s" % (wan, spoke.name, overlay, down),
-                    "bring %s up on %s (set status up) or repair the %s link" % (wan, spoke.name, overlay))
+            return cause
         planned_gw = tunnel.get("remote_gw")
         if planned_gw and phase1.get("remote_gw") != planned_gw:
-            return ("remote-gw of %s %s is %s, %s listens on %s" % (spoke.name, name, phase1.get("remote_gw"),
-                                                                     hub_name, planned_gw),
+            configured = phase1.get("remote_gw")
+            return ("remote-gw of %s %s is %s, %s listens on %s" % (spoke.name, name, configured, hub_name, planned_gw),
                     "set remote-gw %s on %s %s (%s)" % (planned_gw, spoke.name, name, DEPLOY))
         planned_id = tunnel.get("network_id")
         if planned_id is not None and (phase1.get("network_id") != planned_id or phase1.get("network_overlay") == "disable"):
             seen = phase1.get("network_id") if phase1.get("network_overlay") != "disable" else "off (network-overlay disable)"
-            return ("network-id of %s %s is %s, %s %s expects %s" % (spoke.name, name, seen, hub_name, parent_name,
-                                                                      planned_id),
+            expecting = "%s %s expects %s" % (hub_name, parent_name, planned_id)
+            return ("network-id of %s %s is %s, %s" % (spoke.name, name, seen, expecting),
                     "set network-overlay enable and network-id %s on %s %s (%s)" % (planned_id, spoke.name, name, DEPLOY))
         return None
+
+    @staticmethod
+    def _phase1_carries(device, name, overlay, consequence=""):
+        """(phase1 settings, None) when ``device`` has phase1 ``name`` on a working WAN, else (None, cause or None);
+        ``consequence`` is added to a WAN-down cause."""
+        if device.unavailable("phase1"):
+            return None, None
+        phase1 = device.phase1.get(name)
+        if phase1 is None:
+            return None, ("%s has no phase1-interface %s" % (device.name, name), "deploy it: %s" % DEPLOY)
+        wan = phase1.get("interface")
+        down = device.interface_down(wan)
+        if down:
+            return None, ("%s on %s (the %s underlay) is %s%s" % (wan, device.name, overlay, down, consequence),
+                          "bring %s up on %s (set status up) or repair the %s link" % (wan, device.name, overlay))
+        return phase1, None
 
     def _hub_side(self, hub, parent, overlay):
         """A cause on the hub that stops every spoke on ``overlay``."""
@@ -116,17 +125,9 @@ class Diagnosis:
             return ("%s's plan has no dial-up tunnel on %s" % (hub.name, overlay),
                     "add %s to the fabric's overlays and re-run overlay.fortigate.advpn" % overlay)
         name = parent.get("name")
-        if hub.unavailable("phase1"):
-            return None
-        phase1 = hub.phase1.get(name)
+        phase1, cause = self._phase1_carries(hub, name, overlay, ": no spoke reaches %s on %s" % (hub.name, overlay))
         if phase1 is None:
-            return ("%s has no phase1-interface %s" % (hub.name, name), "deploy it: %s" % DEPLOY)
-        wan = phase1.get("interface")
-        down = hub.interface_down(wan)
-        if down:
-            return ("%s on %s (the %s underlay) is %s: no spoke reaches %s on %s" % (wan, hub.name, overlay, down,
-                                                                                      hub.name, overlay),
-                    "bring %s up on %s (set status up) or repair the %s link" % (wan, hub.name, overlay))
+            return cause
         planned_id = parent.get("network_id")
         if planned_id is not None and phase1.get("network_id") != planned_id:
             return ("network-id of %s %s is %s, planned %s (its spokes send %s)" % (
@@ -211,8 +212,8 @@ class Diagnosis:
 
     def _sender(self, device, phase1_name, planned):
         """Why ``device`` does not send ``planned`` as its overlay address on ``phase1_name``."""
-        fix = "set exchange-ip-addr4 %s on %s %s (overlay.fortigate.ipsec_phase1_exchange)" % (planned, device.name,
-                                                                                                phase1_name)
+        where = "%s %s" % (device.name, phase1_name)
+        fix = "set exchange-ip-addr4 %s on %s (overlay.fortigate.ipsec_phase1_exchange)" % (planned, where)
         if device.unavailable("phase1"):
             return ("%s %s sends no overlay address (its settings could not be read)" % (device.name, phase1_name), fix)
         phase1 = device.phase1.get(phase1_name) or {}
@@ -259,7 +260,7 @@ class Diagnosis:
         spoke = self.fabric[instance.get("peer")]
         tunnel = spoke.tunnel_to(hub.name, parent.get("overlay")) if spoke else None
         found = [gateway for gateway in hub.instances(parent.get("name"))
-                 if gateway.get("remote_addr") == instance.get("peer_wan")]
+                 if self.fabric.peer_of(gateway) == instance.get("peer")]
         if not found or not any(hub.gateway_state(gateway.get("name"))["ike_up"] for gateway in found):
             return self.instance_missing(hub, parent, instance, len(found))
         if tunnel is not None and found[0].get("virtual_interface_addr_peer") != instance.get("peer_overlay_ip"):
@@ -326,13 +327,13 @@ class Diagnosis:
                 return hub_side
         if not spoke.unavailable("routes") and not spoke.lookup(hub_ip):
             failed = self._first_route_cause(spoke, hub)
-            return ("%s has no route to %s's loopback %s%s" % (spoke.name, hub_name, hub_ip,
-                                                                ": " + failed[0] if failed else ""),
+            because = ": " + failed[0] if failed else ""
+            return ("%s has no route to %s's loopback %s%s" % (spoke.name, hub_name, hub_ip, because),
                     failed[1] if failed else "check the IKE routes of %s's tunnels to %s" % (spoke.name, hub_name))
         if hub is not None and not hub.unavailable("routes") and spoke.loopback and not hub.lookup(spoke.loopback):
             failed = self._first_hub_route_cause(hub, spoke)
-            return ("%s has no route to %s's loopback %s%s" % (hub.name, spoke.name, spoke.loopback,
-                                                                ": " + failed[0] if failed else ""),
+            because = ": " + failed[0] if failed else ""
+            return ("%s has no route to %s's loopback %s%s" % (hub.name, spoke.name, spoke.loopback, because),
                     failed[1] if failed else "check the IKE routes of %s's instances from %s" % (hub.name, spoke.name))
         return ("tunnels, routes and BGP settings match: a firewall policy on %s or %s likely drops BGP (TCP 179) "
                 "between the loopbacks" % (spoke.name, hub_name),
@@ -447,13 +448,12 @@ class Diagnosis:
     # ---- shortcuts ---------------------------------------------------------------------------------
     def shortcut_of(self, device, probe):
         """The shortcut of ``device`` to the probe's target after the probe, as a dict, or None."""
-        wans = set(self.fabric.wan_addresses(probe.get("target")).values())
         parents = {tunnel.get("name") for tunnel in device.planned_tunnels()}
         counters = {entry.get("name"): entry for entry in probe.get("tunnels") or []}
         for gateway in probe.get("gateways") or []:
             name = str(gateway.get("name") or "")
             parent = name.rsplit("_", 1)[0]
-            if parent in parents and name != parent and gateway.get("remote_addr") in wans:
+            if parent in parents and name != parent and self.fabric.peer_of(gateway) == probe.get("target"):
                 monitor = counters.get(name) or {}
                 ike = gateway.get("ike_sa") or {}
                 return {"name": name, "remote_addr": gateway.get("remote_addr"),
@@ -487,4 +487,3 @@ class Diagnosis:
         return ("no shortcut formed although the hubs offer it and the spokes accept it: the two spokes' phase1s "
                 "must match (network-id, proposals, PSK)", "compare the phase1s of %s and %s (%s)" % (
                     device.name, probe.get("target"), DEPLOY))
-

@@ -89,38 +89,41 @@ def _layout(nodes):
     return positions, width, height
 
 
-def _curve(start, end, bend):
-    """A quadratic curve from ``start`` to ``end`` whose middle is pushed ``bend`` px sideways."""
+def _curve(start, end, bend, at=0.5):
+    """A quadratic curve from ``start`` to ``end`` whose middle is pushed ``bend`` px sideways, and its point at ``at``."""
     (x1, y1), (x2, y2) = start, end
     length = math.hypot(x2 - x1, y2 - y1) or 1.0
     cx = (x1 + x2) / 2 - (y2 - y1) / length * bend
     cy = (y1 + y2) / 2 + (x2 - x1) / length * bend
-    return "M%.1f %.1f Q%.1f %.1f %.1f %.1f" % (x1, y1, cx, cy, x2, y2), ((x1 + 2 * cx + x2) / 4, (y1 + 2 * cy + y2) / 4)
+    point = tuple((1 - at) ** 2 * a + 2 * (1 - at) * at * c + at ** 2 * b for a, c, b in ((x1, cx, x2), (y1, cy, y2)))
+    return "M%.1f %.1f Q%.1f %.1f %.1f %.1f" % (x1, y1, cx, cy, x2, y2), point
 
 
 def _svg(topo):
     positions, width, height = _layout(topo["nodes"])
     overlays = sorted({(link["overlay_index"] or 0, link["overlay"]) for link in topo["links"]})
-    spread = {overlay: index - (len(overlays) - 1) / 2.0 for index, (_, overlay) in enumerate(overlays)}
-    label_links = len(topo["links"]) <= 48
+    spread = {entry[1]: index - (len(overlays) - 1) / 2.0 for index, entry in enumerate(overlays)}
+    # Overlay names near the spoke end of each link, where the links of one spoke fan out; big fabrics rely on
+    # the tooltip (title) instead.
+    label_links = len(topo["links"]) <= 32
     parts = ['<svg xmlns="http://www.w3.org/2000/svg" id="topology" width="%d" height="%d" viewBox="0 0 %d %d" '
              'role="img" aria-label="fabric topology">' % (width, height, width, height)]
     for link in topo["links"]:
         if link["spoke"] not in positions or link["hub"] not in positions:
             continue
-        path, middle = _curve(positions[link["spoke"]], positions[link["hub"]], spread.get(link["overlay"], 0) * 26)
+        path, middle = _curve(positions[link["spoke"]], positions[link["hub"]], spread.get(link["overlay"], 0) * 26, 0.3)
         parts.append('<path class="link tunnel" data-spoke="%s" data-hub="%s" data-overlay="%s" data-state="%s" '
                      'stroke="%s" d="%s"><title>%s %s to %s over %s: %s</title></path>' % (
                          escape(link["spoke"]), escape(link["hub"]), escape(str(link["overlay"])), link["state"],
                          COLOURS[link["state"]], path, escape(link["spoke"]), escape(str(link["tunnel"])),
                          escape(link["hub"]), escape(str(link["overlay"])), link["state"]))
         if label_links:
-            parts.append('<text class="label" x="%.1f" y="%.1f">%s</text>' % (middle[0] + 3, middle[1],
-                                                                              escape(str(link["overlay"]))))
+            parts.append('<text class="label" x="%.1f" y="%.1f" text-anchor="middle">%s</text>' % (
+                middle[0] + spread.get(link["overlay"], 0) * 22, middle[1], escape(str(link["overlay"]))))
     for shortcut in topo["shortcuts"]:
         if shortcut["a"] not in positions or shortcut["b"] not in positions:
             continue
-        path, _ = _curve(positions[shortcut["a"]], positions[shortcut["b"]], 60)
+        path = _curve(positions[shortcut["a"]], positions[shortcut["b"]], 60)[0]
         parts.append('<path class="link shortcut" data-a="%s" data-b="%s" data-overlay="%s" data-state="%s" '
                      'stroke="%s" d="%s"><title>shortcut %s - %s %s: %s</title></path>' % (
                          escape(shortcut["a"]), escape(shortcut["b"]), escape(str(shortcut["overlay"] or "")),
@@ -147,18 +150,25 @@ def render_html(fabric, checks, generated):
     bad = failed(checks)
     legend = "".join('<span><i style="background:%s"></i>%s</span>' % (COLOURS[state], label) for state, label in (
         ("pass", "passing"), ("fail", "failing"), ("error", "not read"), ("unknown", "not checked")))
+    numbers = {entry["cause"]: index for index, entry in enumerate(summary["causes"], 1)}
     rows = "\n".join(
-        '<tr data-device="%s"><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td>'
-        '<td>%s</td></tr>' % tuple(escape(str(value if value is not None else "")) for value in (
-            check["device"], check["device"], check["overlay"] or check["tunnel"] or "", check["check"], check["expected"],
-            check["seen"], check["result"], check["cause"], check["fix"])) for check in bad)
-    causes = "\n".join("<li>%s <em>(%d checks)</em><br>fix: %s</li>" % (
+        '<tr data-device="%s"><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td></tr>'
+        % tuple(escape(str(value if value is not None else "")) for value in (
+            check["device"], check["device"], check["overlay"] or check["tunnel"] or "", check["check"],
+            check["expected"], check["seen"], check["result"], numbers.get(check["cause"], ""))) for check in bad)
+    causes = "\n".join("<li>%s <em>(%d failed checks)</em><br><b>fix:</b> %s</li>" % (
         escape(entry["cause"] or ""), len(entry["checks"]), escape(entry["fix"] or "")) for entry in summary["causes"])
     failures = ('<h2>Likely causes</h2><ol id="causes">%s</ol><h2>Failing checks</h2>'
                 '<p>Showing <span id="filter">all devices</span> (click a device to filter).</p>'
                 '<table id="failures"><thead><tr><th>Device</th><th>Overlay</th><th>Check</th><th>Expected</th>'
-                '<th>Seen</th><th>Result</th><th>Likely cause</th><th>Fix</th></tr></thead><tbody>\n%s\n</tbody></table>'
+                '<th>Seen</th><th>Result</th><th>Cause</th></tr></thead><tbody>\n%s\n</tbody></table>'
                 % (causes, rows)) if bad else '<p class="ok" id="all-passed">Every check passed.</p>'
+    devices = "\n".join(
+        '<tr><td>%s</td><td>%s</td><td>%d</td><td>%d</td><td>%d</td><td>%d</td></tr>' % (
+            escape(name), escape(str(fabric[name].role if fabric[name] else "")), counts["PASS"], counts["FAIL"],
+            counts["ERROR"], counts["SKIPPED"]) for name, counts in summary["devices"].items())
+    failures += ('<h2>Devices</h2><table id="devices"><thead><tr><th>Device</th><th>Role</th><th>Passed</th>'
+                 '<th>Failed</th><th>Not read</th><th>Skipped</th></tr></thead><tbody>\n%s\n</tbody></table>' % devices)
     return """<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -171,7 +181,8 @@ def render_html(fabric, checks, generated):
 <body>
 <header>
 <h1>ADVPN fabric %(fabric)s</h1>
-<div class="verdict %(verdict)s" id="verdict">%(VERDICT)s: %(passed)d of %(total)d checks passed, %(failed)d failed, %(error)d not read, %(skipped)d skipped</div>
+<div class="verdict %(verdict)s" id="verdict">%(VERDICT)s: %(passed)d of %(total)d checks passed, %(failed)d failed,
+%(error)d not read, %(skipped)d skipped</div>
 <div>%(devices)d devices, %(links)d tunnels, %(shortcuts)d shortcuts; generated %(generated)s by overlay.fortigate.advpn_validate</div>
 </header>
 <main>

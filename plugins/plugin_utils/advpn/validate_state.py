@@ -216,6 +216,16 @@ class FabricView:
     def __init__(self, name, plans, observed):
         self.name = name
         self.devices = {device: DeviceView(device, plan, observed.get(device)) for device, plan in plans.items()}
+        # Who is behind a gateway: its WAN address as the hubs' plans give it, else its loopback (sent as
+        # location-id and as exchanged overlay address), for intents that leave spoke WAN addresses out.
+        self._wan_owner, self._loopback_owner = {}, {}
+        for device in self.devices.values():
+            if device.loopback:
+                self._loopback_owner[device.loopback] = device.name
+            for tunnel in device.planned_tunnels():
+                for instance in tunnel.get("instances") or []:
+                    if instance.get("peer_wan"):
+                        self._wan_owner[instance["peer_wan"]] = instance.get("peer")
 
     def __getitem__(self, name):
         return self.devices.get(name)
@@ -228,15 +238,13 @@ class FabricView:
     def spokes(self):
         return [device for device in self.devices.values() if not device.is_hub]
 
-    def wan_addresses(self, spoke):
-        """Underlay addresses of ``spoke`` as the hubs' plans expect them, per overlay."""
-        found = {}
-        for hub in self.hubs:
-            for tunnel in hub.planned_tunnels():
-                for instance in tunnel.get("instances") or []:
-                    if instance.get("peer") == spoke:
-                        found[tunnel.get("overlay")] = instance.get("peer_wan")
-        return found
+    def peer_of(self, gateway):
+        """The member a gateway (dial-up instance or shortcut) leads to, or None."""
+        owner = self._wan_owner.get(gateway.get("remote_addr"))
+        if owner is None:
+            owner = (self._loopback_owner.get(gateway.get("remote_location"))
+                     or self._loopback_owner.get(gateway.get("virtual_interface_addr_peer")))
+        return owner
 
 
 def fabrics(plans, observed):

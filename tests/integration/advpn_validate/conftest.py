@@ -16,9 +16,9 @@ def validate_lab(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def catalogue(validate_lab, tmp_path_factory):
-    """Every run of playbooks/catalogue.yml: {run name: {checks, msg, reports}} (healthy, each fault, restored)."""
+    """Every run of playbooks/catalogue.yml: {run name: {checks, msg, reports}} (healthy, then each fault)."""
     out = tmp_path_factory.mktemp("advpn-validate-catalogue")
-    _, proc = validate_lab.run(HERE / "playbooks" / "catalogue.yml",
-                               extra_vars={"report_base": str(out / "reports"), "verdict_file": str(out / "verdicts.json")})
+    extra_vars = {"report_base": str(out / "reports"), "verdict_file": str(out / "verdicts.json")}
+    proc = validate_lab.run(HERE / "playbooks" / "catalogue.yml", extra_vars=extra_vars)[1]
     assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-2000:]
     return json.loads((out / "verdicts.json").read_text())

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from ansible_collections.overlay.fortigate.plugins.plugin_utils.advpn.plan import build_plans
 from ansible_collections.overlay.fortigate.plugins.plugin_utils.advpn.validate_checks import validate
 from ansible_collections.overlay.fortigate.plugins.plugin_utils.advpn.validate_html import render_html
 from ansible_collections.overlay.fortigate.plugins.plugin_utils.advpn.validate_report import (
@@ -25,8 +26,10 @@ from ansible_collections.overlay.fortigate.plugins.plugin_utils.advpn.validate_r
 from ansible_collections.overlay.fortigate.plugins.plugin_utils.advpn.validate_state import fabrics
 
 UNIT = Path(__file__).resolve().parents[2]
-PLANS = {host: spec["advpn_plan"] for host, spec in yaml.safe_load(
-    (UNIT.parent / "integration" / "advpn_validate" / "inventory" / "plans.yml").read_text())["all"]["hosts"].items()}
+# The plan the design role derives from the intent of that lab.
+_INTENT = yaml.safe_load((UNIT.parent / "integration" / "advpn_validate" / "inventory" / "intent.yml").read_text())
+_GROUP = _INTENT["all"]["children"]["advpn_lab"]
+PLANS = build_plans({host: dict(_GROUP["vars"], **spec) for host, spec in _GROUP["hosts"].items()}, psk_available=True)["lab"]
 HEALTHY = json.loads((UNIT / "fixtures" / "advpn_validate" / "observed_healthy.json").read_text())
 
 
@@ -56,8 +59,15 @@ def drop_routes(observed, device, prefix, interface):
     routes[:] = [r for r in routes if not (r["prefix"] == prefix and interface in (r["interface"], r["tunnel_parent"]))]
 
 
-def take_down(observed, spoke, tunnel, hub_instance):
+def hub_instance(observed, spoke, overlay):
+    """The name of the hub's dial-up instance of ``spoke`` on ``overlay`` (instance numbers vary by run)."""
+    return next(g["name"] for g in observed["HUB1"]["gateways"]
+                if g["name"].startswith("EDGE_%s_" % overlay) and g["remote_location"] == PLANS[spoke]["loopback"])
+
+
+def take_down(observed, spoke, overlay):
     """The spoke's tunnel connecting, the hub's instance gone, their routes and phase2s with them."""
+    tunnel, instance = "H1_%s" % overlay, hub_instance(observed, spoke, overlay)
     state = gateway(observed, spoke, tunnel)
     state.update(ike_sa={"created_current": 1, "created_total": 1, "established_current": None,
                          "established_total": None, "time_ms": None}, ike_sas=[], network_id=None,
@@ -65,16 +75,16 @@ def take_down(observed, spoke, tunnel, hub_instance):
     for entry in observed[spoke]["rest"]["tunnels"]:
         if entry["name"] == tunnel:
             entry["phase2"][0]["status"] = "down"
-    observed["HUB1"]["gateways"] = [g for g in observed["HUB1"]["gateways"] if g["name"] != hub_instance]
-    observed["HUB1"]["rest"]["tunnels"] = [t for t in observed["HUB1"]["rest"]["tunnels"] if t["name"] != hub_instance]
+    observed["HUB1"]["gateways"] = [g for g in observed["HUB1"]["gateways"] if g["name"] != instance]
+    observed["HUB1"]["rest"]["tunnels"] = [t for t in observed["HUB1"]["rest"]["tunnels"] if t["name"] != instance]
     drop_routes(observed, spoke, "10.200.255.1/32", tunnel)
-    drop_routes(observed, "HUB1", "10.200.0.%d/32" % (10 + int(spoke[-1])), hub_instance)
+    drop_routes(observed, "HUB1", "%s/32" % PLANS[spoke]["loopback"], "EDGE_%s" % overlay)
 
 
 def test_healthy_fabric_passes(observed):
     checks = run(observed)
-    assert len(checks) == 63 and {check["result"] for check in checks} == {"PASS"}
-    assert len({check["id"] for check in checks}) == 63
+    assert len(checks) == 69 and {check["result"] for check in checks} == {"PASS"}
+    assert len({check["id"] for check in checks}) == 69
     assert all(check["cause"] is None and check["fix"] is None for check in checks)
 
 
@@ -101,7 +111,7 @@ def test_old_release_needs_exchange_interface_ip(observed):
 
 
 def test_psk_is_named_by_elimination_only_when_the_hub_answers_other_spokes(observed):
-    take_down(observed, "SPOKE1", "H1_ISP1", "EDGE_ISP1_0")
+    take_down(observed, "SPOKE1", "ISP1")
     failures = broken(run(observed))
     assert sorted(failures) == ["HUB1/EDGE_ISP1<-SPOKE1/ike_route", "HUB1/EDGE_ISP1<-SPOKE1/instance",
                                 "HUB1/EDGE_ISP1<-SPOKE1/ipsec_sa", "SPOKE1/H1_ISP1/ike_route",
@@ -109,7 +119,7 @@ def test_psk_is_named_by_elimination_only_when_the_hub_answers_other_spokes(obse
     assert {check["cause"] for check in failures.values()} == {
         "pre-shared key of SPOKE1 H1_ISP1 does not match HUB1 EDGE_ISP1: every setting that can be read matches, "
         "and SPOKE2 reaches HUB1 on ISP1"}
-    take_down(observed, "SPOKE2", "H1_ISP1", "EDGE_ISP1_1")
+    take_down(observed, "SPOKE2", "ISP1")
     causes = {check["cause"] for check in broken(run(observed)).values()}
     assert causes == {"no spoke reaches HUB1 on ISP1 and every setting that can be read matches: HUB1 EDGE_ISP1's "
                       "pre-shared key, or the ISP1 underlay between them"}
@@ -128,11 +138,13 @@ def test_psk_is_named_by_elimination_only_when_the_hub_answers_other_spokes(obse
      "port1 on SPOKE1 (the ISP1 underlay) is administratively down (status down)"),
     (lambda o: o["SPOKE1"]["rest"].update(links=[{"name": "port1", "link": False}]),
      "port1 on SPOKE1 (the ISP1 underlay) is link down"),
+    (lambda o: next(i for i in o["HUB1"]["rest"]["interfaces"] if i["name"] == "port1").update(status="down"),
+     "port1 on HUB1 (the ISP1 underlay) is administratively down (status down): no spoke reaches HUB1 on ISP1"),
     (lambda o: o["SPOKE1"]["rest"].update(phase1=[p for p in o["SPOKE1"]["rest"]["phase1"] if p["name"] != "H1_ISP1"]),
      "SPOKE1 has no phase1-interface H1_ISP1"),
 ])
 def test_down_tunnel_causes_in_the_order_an_engineer_looks(observed, change, cause):
-    take_down(observed, "SPOKE1", "H1_ISP1", "EDGE_ISP1_0")
+    take_down(observed, "SPOKE1", "ISP1")
     change(observed)
     assert broken(run(observed))["SPOKE1/H1_ISP1/ike_sa"]["cause"] == cause
 
@@ -151,11 +163,12 @@ def test_unreadable_device_is_an_error_not_a_pass(observed):
 
 
 def test_duplicate_instances_and_plain_hub_and_spoke(observed):
-    instance = copy.deepcopy(gateway(observed, "HUB1", "EDGE_ISP1_0"))
+    original = hub_instance(observed, "SPOKE1", "ISP1")
+    instance = copy.deepcopy(gateway(observed, "HUB1", original))
     instance["name"] = "EDGE_ISP1_7"
     observed["HUB1"]["gateways"].append(instance)
     check = broken(run(observed))["HUB1/EDGE_ISP1<-SPOKE1/instance"]
-    assert check["seen"] == "EDGE_ISP1_0 established; EDGE_ISP1_7 established"
+    assert check["seen"] == "%s established; EDGE_ISP1_7 established" % original
     assert check["cause"] == "2 instances of EDGE_ISP1 come from SPOKE1: an old SA lingers"
 
     plans = copy.deepcopy(PLANS)
@@ -168,11 +181,11 @@ def test_duplicate_instances_and_plain_hub_and_spoke(observed):
 
 
 def test_reports_hold_every_check_and_the_topology(observed):
-    take_down(observed, "SPOKE2", "H1_ISP2", "EDGE_ISP2_1")
+    take_down(observed, "SPOKE2", "ISP2")
     fabric = fabrics(PLANS, observed)["lab"]
     checks = validate(PLANS, observed)["lab"]
     document = json.loads(report_json(fabric, checks, "2026-12-01T00:00:00Z"))
-    assert document["summary"]["totals"] == {"PASS": 51, "FAIL": 6, "ERROR": 0, "SKIPPED": 6, "total": 63}
+    assert document["summary"]["totals"] == {"PASS": 57, "FAIL": 6, "ERROR": 0, "SKIPPED": 6, "total": 69}
     assert [(link["spoke"], link["overlay"], link["state"]) for link in document["topology"]["links"]] == [
         ("SPOKE1", "ISP1", "pass"), ("SPOKE1", "ISP2", "pass"), ("SPOKE2", "ISP1", "pass"), ("SPOKE2", "ISP2", "fail")]
     assert [(n["name"], n["state"]) for n in document["topology"]["nodes"]] == [
@@ -183,10 +196,10 @@ def test_reports_hold_every_check_and_the_topology(observed):
     assert len(cause["checks"]) == 6
 
     rows = list(csv.DictReader(io.StringIO(report_csv(checks))))
-    assert len(rows) == 63 and rows[0]["id"] == "HUB1/EDGE_ISP1<-SPOKE1/instance"
+    assert len(rows) == 69 and rows[0]["id"] == "HUB1/EDGE_ISP1<-SPOKE1/instance"
 
     markdown = report_md(fabric, checks, "now")
-    assert "| 63 | 51 | 6 | 0 | 6 |" in markdown and "Verdict: **FAIL**" in markdown
+    assert "| 69 | 57 | 6 | 0 | 6 |" in markdown and "Verdict: **FAIL**" in markdown
     assert markdown.count("\n| HUB1/EDGE_ISP2<-SPOKE2/instance |") == 2  # failed list and all results
 
     html = render_html(fabric, checks, "now")
