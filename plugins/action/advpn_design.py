@@ -48,6 +48,9 @@ def _intent_vars(hostvars, host):
 
 def collect_hosts(hostvars, play_hosts):
     """Intent of the play's members plus the hubs they name that are outside the play."""
+    unknown = [host for host in play_hosts if host not in hostvars]
+    if unknown:
+        raise AnsibleActionFail("hosts: %s not in the inventory; list inventory hostnames" % ", ".join(unknown))
     hosts = {}
     for host in play_hosts:
         if "advpn_fabric" in hostvars[host]:
@@ -100,7 +103,7 @@ class ActionModule(ActionBase):
 
     def run(self, tmp=None, task_vars=None):
         result = super().run(tmp, task_vars)
-        _, args = self.validate_argument_spec(argument_spec=ARGUMENT_SPEC)
+        args = self.validate_argument_spec(argument_spec=ARGUMENT_SPEC)[1]
         hostvars = task_vars["hostvars"]
         play_hosts = args["hosts"] if args["hosts"] is not None else task_vars.get("ansible_play_hosts_all", [])
         key = (self._task._uuid, tuple(play_hosts))

@@ -38,8 +38,10 @@ options:
 attributes:
   check_mode:
     support: full
+    description: Plans and reports in check mode too; only the CLI files are not written.
   diff_mode:
     support: none
+    description: Writes nothing to a device, so there is no diff to show.
 notes:
   - Plan once per fabric with C(run_once), then loop over the play's hosts with O(host), C(delegate_to)
     and C(delegate_facts) to give each host its plan; within one task the fabric is planned once.

@@ -98,7 +98,7 @@ class Fabric:
         return [self.members[name] for name in self.hubs]
 
     def spoke_members(self):
-        return [m for _, m in sorted(self.members.items()) if not m.is_hub]
+        return [self.members[name] for name in sorted(self.members) if not self.members[name].is_hub]
 
 
 def _network(value):
@@ -111,7 +111,7 @@ def _network(value):
 
 def _address(value):
     """An IPv4 address (``a.b.c.d`` or ``a.b.c.d/nn``, the prefix ignored), or None."""
-    text = str(value).split("/")[0] if isinstance(value, str) else value
+    text = value.split("/", maxsplit=1)[0] if isinstance(value, str) else value
     try:
         return ipaddress.IPv4Address(text)
     except (ValueError, TypeError):

@@ -66,7 +66,7 @@ def plan_fact(report, device):
 
 
 def test_every_member_holds_its_golden_plan(designed):
-    _, (report, proc), _ = designed
+    report, proc = designed[1]
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     devices = sorted(p.stem for p in GOLDEN.glob("*.yml"))
     assert devices == ["HUB1", "HUB2", "SPOKE1", "SPOKE2", "SPOKE3", "SPOKE4"]
@@ -82,7 +82,8 @@ def test_every_member_holds_its_golden_plan(designed):
 
 
 def test_cli_files_written_once_and_only_when_changed(designed):
-    base, (report, _), (second_report, second) = designed
+    base, first_run, (second_report, second) = designed
+    report = first_run[0]
     configs = base / "configs"
     assert sorted(p.name for p in configs.iterdir()) == sorted(p.name for p in GOLDEN.glob("*.cfg"))
     for path in configs.iterdir():

@@ -2,6 +2,9 @@
 
 import copy
 
+import pytest
+from ansible.errors import AnsibleActionFail
+
 from ansible_collections.overlay.fortigate.plugins.action.advpn_design import collect_hosts, write_configs
 from ansible_collections.overlay.fortigate.plugins.plugin_utils.advpn import build_plans
 
@@ -45,3 +48,8 @@ def test_config_files_written_only_when_changed(tmp_path):
     assert write_configs(str(target), plans, check_mode=False) == []
     (target / "SPOKE2.cfg").write_text("edited by hand\n")
     assert write_configs(str(target), plans, check_mode=False) == [str(target / "SPOKE2.cfg")]
+
+
+def test_unknown_host_named():
+    with pytest.raises(AnsibleActionFail, match="hosts: NOPE not in the inventory"):
+        collect_hosts(inventory(), ["SPOKE1", "NOPE"])
