@@ -20,7 +20,7 @@ export PY_COLORS := 0
 
 SETUP_INPUTS := requirements-dev.txt constraints.txt $(wildcard simulator/pyproject.toml)
 
-.PHONY: setup browser demo test lint sanity units docs integration molecule bench lock changelog ee clean help
+.PHONY: setup browser demo test lint sanity units docs integration molecule bench lock changelog ee clean help sim-wheel
 
 help:
 	@echo "make demo   - run the main job on the embedded simulated lab"
@@ -29,6 +29,7 @@ help:
 	@echo "make browser - headless Chromium + chromedriver for the report page test (done by test, integration)"
 	@echo "make bench  - benchmarks in bench/ (not part of test)"
 	@echo "make ee     - execution environment build context in .cache/ee/context (then podman build)"
+	@echo "make sim-wheel - the simulator alone as a wheel in dist/ (pip install dist/fortigate_sim-*.whl)"
 
 setup: $(STAMP) $(DEVCOLL)/ansible_collections/overlay/fortigate
 
@@ -78,6 +79,11 @@ bench: setup
 # Execution environment build context (ansible-builder create); no container engine needed.
 ee: setup
 	tools/ee-context
+# The simulator on its own (same version as the collection), for users' own labs and molecule scenarios.
+sim-wheel: setup
+	$(BIN)/python -m pip wheel --quiet --no-deps --no-build-isolation ./simulator -w dist/
+	rm -rf simulator/build
+	@ls dist/fortigate_sim-*.whl
 
 # Refresh constraints.txt from a scratch venv (maintainers only).
 lock:

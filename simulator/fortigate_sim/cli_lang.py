@@ -21,6 +21,7 @@ import copy
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Optional, Union
 
+from . import cli_order
 from .errors import CmdbError
 from .schema import (INTEGER, IPMASK, IPV4, IPV6, MULTI, NAMELIST, OPTION, SECRET, TABLE, TABLES,
                      Field, TableSchema)
@@ -343,7 +344,11 @@ def _render_object(schema: TableSchema, obj: dict, version, full: bool, indent: 
     pad = " " * indent
     lines: list[str] = []
     defaults = schema.defaults(version)
-    for attr, value in obj.items():
+    tables = [a for a in obj if (f := schema.fields.get(a)) is not None and f.kind == TABLE]
+    scalars = [a for a in obj if a not in tables]
+    names = cli_order.ordered(schema.key, scalars) + cli_order.ordered(schema.key, tables)  # as FortiOS shows
+    for attr in names:
+        value = obj[attr]
         if attr == schema.mkey or attr in ("q_origin_key",):
             continue
         fld = schema.fields.get(attr)

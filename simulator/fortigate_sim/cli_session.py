@@ -119,7 +119,7 @@ class CliSession:
         self.store = device.store
         self.console = console
         self.operational = operational
-        self.vdom_mode = len(device.spec.vdoms) > 1
+        self.vdom_mode = device.vdom_mode
         self.stack: list[Frame] = [Frame(ROOT, vdom=device.spec.vdoms[0])]
         self.closed = False
         self._lineno = 0

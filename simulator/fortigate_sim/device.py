@@ -105,6 +105,12 @@ class Device:
     def global_setting(self, attr: str):
         return self.store.read(Target(TABLES["system/global"], self.spec.vdoms[0])).get(attr)
 
+    @property
+    def vdom_mode(self) -> bool:
+        """VDOMs on: several in the lab file, or ``system global vdom-mode multi-vdom`` with root only
+        (the device of Fortinet KB 253455, whose prompt reads ``FGT_1 (root) #``)."""
+        return len(self.spec.vdoms) > 1 or self.global_setting("vdom-mode") == "multi-vdom"
+
     def _auth_settings(self):
         idle = int(self.global_setting("admintimeout") or 5) * 60
         threshold = int(self.global_setting("admin-lockout-threshold") or 3)

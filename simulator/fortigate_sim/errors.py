@@ -51,7 +51,13 @@ class CmdbError(Exception):
 
     @classmethod
     def in_use(cls, detail: str) -> "CmdbError":
-        return cls(500, IN_USE, f"entry is used: {detail}", cli_error=True)
+        """FortiOS's own words for a referenced entry (``The entry is used by other 2 entries`` /
+        ``Command fail. Return code -23``, real CLI captures); ``detail`` (``X is used by a, b``)
+        only gives the count and stays in ``.detail`` for logs and the model's explanations."""
+        users = detail.rsplit("used by ", 1)[-1].split(", ")
+        error = cls(500, IN_USE, f"The entry is used by other {len(users)} entries", cli_error=True)
+        error.detail = detail
+        return error
 
 
 class FieldError(ValueError):

@@ -127,7 +127,8 @@ def load_lab(path: Path, lab_secrets: Optional[LabSecrets]) -> tuple[str, list[D
             raise ValueError(f"{path}: device name {name!r} is missing, invalid or duplicated")
         seen.add(name)
         unknown = set(item) - {"name", "hostname", "serial", "version", "build", "admin", "api_token",
-                               "api_user", "vdoms", "interfaces", "config", "behaviour", "http", "model"}
+                               "api_user", "vdoms", "interfaces", "config", "behaviour", "http", "model",
+                               "vdom_mode"}
         if unknown:
             raise ValueError(f"{path}: device {name}: unknown keys {sorted(unknown)}")
         version = FosVersion(str(item.get("version", "7.4.4")))
@@ -145,12 +146,22 @@ def load_lab(path: Path, lab_secrets: Optional[LabSecrets]) -> tuple[str, list[D
             api_user=str(item.get("api_user", "api-admin")),
             vdoms=tuple(item.get("vdoms") or ("root",)),
             interfaces=[_interface(name, port) for port in item.get("interfaces") or []],
-            config=str(item.get("config") or ""),
+            config=_vdom_mode_config(path, name, item.get("vdom_mode")) + str(item.get("config") or ""),
             behaviour=Behaviour.for_version(version, item.get("behaviour") or {}),
             http=bool(item.get("http", False)),
             model=str(item.get("model", "FGVM64")),
         ))
     return lab_name, specs
+
+
+def _vdom_mode_config(path: Path, device: str, mode: Any) -> str:
+    """``vdom_mode: multi-vdom`` turns VDOMs on even with root only (``system global vdom-mode``),
+    so the CLI prompts read ``FGT_1 (root) #`` inside ``config vdom`` as in Fortinet KB 253455."""
+    if mode in (None, "no-vdom"):
+        return ""
+    if mode != "multi-vdom":
+        raise ValueError(f"{path}: device {device}: vdom_mode must be no-vdom or multi-vdom, not {mode!r}")
+    return "config system global\n    set vdom-mode multi-vdom\nend\n"
 
 
 def _interface(device: str, port: Any) -> dict:

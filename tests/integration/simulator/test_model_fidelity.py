@@ -140,3 +140,33 @@ def test_connecting_ikev2_gateway_keeps_its_fields_and_omits_an_empty_overlay_li
         assert "  status: connecting, state 3, started " in "\n".join(lines)
     finally:
         assert advpn.request("SPOKE2", "DELETE", f"{p1}/NOWHERE?vdom=root").status == 200
+
+
+def tunnel_blocks(text: str) -> dict[str, list[str]]:
+    blocks = {}
+    for block in text.split("-" * 54 + "\n")[1:]:
+        lines = block.split("\n")
+        blocks[lines[0].split()[0][len("name="):]] = lines
+    return blocks
+
+
+def test_tunnel_list_details_follow_real_captures(advpn):
+    """Item 5: blank line before ``parent=`` on dial-up instances, ``rxb`` = decrypted bytes,
+    ``ah=null key=0`` for AEAD SAs, realistic ``options[...]`` and ADVPN proxyid flags (7.4.5 hub
+    capture ``options[122a8]=npu rgwy-chg frag-rfc`` … ``proxyid=EDGE_INET1 … ads``)."""
+    advpn.cli("SPOKE1", "execute ping -c 3 10.0.0.1")  # traffic through the hub, counted on both ends
+    hub = tunnel_blocks(advpn.cli("HUB", "diagnose vpn tunnel list"))
+    instance = next(lines for name, lines in hub.items() if name.startswith("EDGE_ISP1_"))
+    at = next(i for i, line in enumerate(instance) if line.startswith("parent="))
+    assert instance[at - 1] == "" and instance[at].startswith("parent=EDGE_ISP1 index=")
+    assert " mode=dial_inst/3 encap=none/552 options[122a8]=npu rgwy-chg frag-rfc " in instance[1]
+    spoke = tunnel_blocks(advpn.cli("SPOKE1", "diagnose vpn tunnel list name H1_ISP1"))["H1_ISP1"]
+    assert " mode=auto/1 encap=none/552 options[0238]=npu create_dev frag-rfc " in spoke[1]  # net-device enable
+    assert any(line.startswith("proxyid=H1_ISP1 ") and line.endswith(" auto-negotiate adr") for line in spoke)
+    assert any(line.startswith("proxyid=EDGE_ISP1 ") and line.endswith(" ads") for line in instance)
+    for lines in (instance, spoke):
+        stat = dict(item.split("=") for item in next(l for l in lines if l.startswith("stat: "))[6:].split())
+        dec = [line for line in lines if line.startswith("  dec:pkts/bytes=")]
+        assert dec and int(stat["rxb"]) == sum(int(line.split(",")[0].split("/")[-1]) for line in dec) > 0
+        ah = [line.strip() for line in lines if line.strip().startswith("ah=")]
+        assert ah and set(ah) == {"ah=null key=0"}  # aes256gcm: no separate integrity key
