@@ -20,10 +20,11 @@ export PY_COLORS := 0
 
 SETUP_INPUTS := requirements-dev.txt constraints.txt $(wildcard simulator/pyproject.toml)
 
-.PHONY: setup browser demo test lint sanity units docs integration molecule bench lock changelog ee clean help sim-wheel
+.PHONY: setup browser demo demo-kb test lint sanity units docs integration molecule bench lock changelog ee clean help sim-wheel
 
 help:
-	@echo "make demo   - run the main job on the embedded simulated lab"
+	@echo "make demo   - build a dual-hub ADVPN from an example intent on a generated simulated lab"
+	@echo "make demo-kb - the exchange-interface-ip article (KB 253455) on the embedded lab"
 	@echo "make test   - every quality gate: lint, sanity, unit, docs, integration, molecule"
 	@echo "make setup  - bootstrap .venv/ and the collection path (done by demo and test)"
 	@echo "make browser - headless Chromium + chromedriver for the report page test (done by test, integration)"
@@ -52,6 +53,9 @@ browser:
 demo: setup
 	tools/demo
 
+demo-kb: setup
+	tools/demo-kb
+
 test: setup browser
 	tools/run-gates
 
@@ -79,6 +83,7 @@ bench: setup
 # Execution environment build context (ansible-builder create); no container engine needed.
 ee: setup
 	tools/ee-context
+
 # The simulator on its own (same version as the collection), for users' own labs and molecule scenarios.
 sim-wheel: setup
 	$(BIN)/python -m pip wheel --quiet --no-deps --no-build-isolation ./simulator -w dist/
