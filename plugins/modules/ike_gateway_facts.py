@@ -48,20 +48,11 @@ notes:
     C(ansible_network_os=overlay.fortigate.fortios), unless O(text) is given.
   - Key material in the output (C(key), C(SK_*)) is never returned.
 attributes:
-  check_mode:
-    description: Reads only.
-    support: full
-  diff_mode:
-    description: Returns no diff.
-    support: none
   facts:
     description: Sets C(fortios_ike_gateways) and C(fortios_ike_summary).
     support: full
-  action_group:
-    description: Member of the C(overlay.fortigate.fortigate) action group.
-    support: full
-    membership:
-      - overlay.fortigate.fortigate
+extends_documentation_fragment:
+  - overlay.fortigate.fortigate.read_attributes
 seealso:
   - plugin: overlay.fortigate.parse_ike_gateway_list
     plugin_type: filter

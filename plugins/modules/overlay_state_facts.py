@@ -27,32 +27,13 @@ description:
     role) comes from M(overlay.fortigate.ike_gateway_facts) over SSH; the role
     R(overlay.fortigate.advpn_validate,ansible_collections.overlay.fortigate.docsite.advpn_validate) uses both.
   - Read-only; runs in check mode too.
-options:
-  vdom:
-    description: The VDOM to read.
-    type: str
-    default: root
-  access_token:
-    description: REST API token, when the connection does not carry one.
-    type: str
-notes:
-  - Needs C(ansible_connection=ansible.netcommon.httpapi) and C(ansible_network_os=overlay.fortigate.fortios)
-    (or C(fortinet.fortios.fortios)).
 attributes:
-  check_mode:
-    description: Reads only.
-    support: full
-  diff_mode:
-    description: Returns no diff.
-    support: none
   facts:
     description: Sets C(fortios_overlay_state).
     support: full
-  action_group:
-    description: Member of the C(overlay.fortigate.fortigate) action group.
-    support: full
-    membership:
-      - overlay.fortigate.fortigate
+extends_documentation_fragment:
+  - overlay.fortigate.fortigate
+  - overlay.fortigate.fortigate.read_attributes
 seealso:
   - module: overlay.fortigate.ike_gateway_facts
 """

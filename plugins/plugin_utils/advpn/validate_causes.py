@@ -86,17 +86,10 @@ class Diagnosis:
 
     def _own_side(self, spoke, tunnel, hub_name, parent_name):
         """A cause on the spoke itself: missing phase1, WAN down, remote-gw or network-id off plan."""
-        name, overlay = tunnel.get("name"), tunnel.get("overlay")
-        if spoke.unavailable("phase1"):
-            return None
-        phase1 = spoke.phase1.get(name)
+        name = tunnel.get("name")
+        phase1, cause = self._phase1_carries(spoke, name, tunnel.get("overlay"))
         if phase1 is None:
-            return ("%s has no phase1-interface %s" % (spoke.name, name), "deploy it: %s" % DEPLOY)
-        wan = phase1.get("interface")
-        down = spoke.interface_down(wan)
-        if down:
-            return ("%s on %s (the %s underlay) is %s" % (wan, spoke.name, overlay, down),
-                    "bring %s up on %s (set status up) or repair the %s link" % (wan, spoke.name, overlay))
+            return cause
         planned_gw = tunnel.get("remote_gw")
         if planned_gw and phase1.get("remote_gw") != planned_gw:
             return ("remote-gw of %s %s is %s, %s listens on %s" % (spoke.name, name, phase1.get("remote_gw"),
@@ -110,23 +103,31 @@ class Diagnosis:
                     "set network-overlay enable and network-id %s on %s %s (%s)" % (planned_id, spoke.name, name, DEPLOY))
         return None
 
+    @staticmethod
+    def _phase1_carries(device, name, overlay, consequence=""):
+        """(phase1 settings, None) when ``device`` has phase1 ``name`` on a working WAN, else (None, cause or None);
+        ``consequence`` is added to a WAN-down cause."""
+        if device.unavailable("phase1"):
+            return None, None
+        phase1 = device.phase1.get(name)
+        if phase1 is None:
+            return None, ("%s has no phase1-interface %s" % (device.name, name), "deploy it: %s" % DEPLOY)
+        wan = phase1.get("interface")
+        down = device.interface_down(wan)
+        if down:
+            return None, ("%s on %s (the %s underlay) is %s%s" % (wan, device.name, overlay, down, consequence),
+                          "bring %s up on %s (set status up) or repair the %s link" % (wan, device.name, overlay))
+        return phase1, None
+
     def _hub_side(self, hub, parent, overlay):
         """A cause on the hub that stops every spoke on ``overlay``."""
         if parent is None:
             return ("%s's plan has no dial-up tunnel on %s" % (hub.name, overlay),
                     "add %s to the fabric's overlays and re-run overlay.fortigate.advpn" % overlay)
         name = parent.get("name")
-        if hub.unavailable("phase1"):
-            return None
-        phase1 = hub.phase1.get(name)
+        phase1, cause = self._phase1_carries(hub, name, overlay, ": no spoke reaches %s on %s" % (hub.name, overlay))
         if phase1 is None:
-            return ("%s has no phase1-interface %s" % (hub.name, name), "deploy it: %s" % DEPLOY)
-        wan = phase1.get("interface")
-        down = hub.interface_down(wan)
-        if down:
-            return ("%s on %s (the %s underlay) is %s: no spoke reaches %s on %s" % (wan, hub.name, overlay, down,
-                                                                                      hub.name, overlay),
-                    "bring %s up on %s (set status up) or repair the %s link" % (wan, hub.name, overlay))
+            return cause
         planned_id = parent.get("network_id")
         if planned_id is not None and phase1.get("network_id") != planned_id:
             return ("network-id of %s %s is %s, planned %s (its spokes send %s)" % (
@@ -259,7 +260,7 @@ class Diagnosis:
         spoke = self.fabric[instance.get("peer")]
         tunnel = spoke.tunnel_to(hub.name, parent.get("overlay")) if spoke else None
         found = [gateway for gateway in hub.instances(parent.get("name"))
-                 if gateway.get("remote_addr") == instance.get("peer_wan")]
+                 if self.fabric.peer_of(gateway) == instance.get("peer")]
         if not found or not any(hub.gateway_state(gateway.get("name"))["ike_up"] for gateway in found):
             return self.instance_missing(hub, parent, instance, len(found))
         if tunnel is not None and found[0].get("virtual_interface_addr_peer") != instance.get("peer_overlay_ip"):
@@ -447,13 +448,12 @@ class Diagnosis:
     # ---- shortcuts ---------------------------------------------------------------------------------
     def shortcut_of(self, device, probe):
         """The shortcut of ``device`` to the probe's target after the probe, as a dict, or None."""
-        wans = set(self.fabric.wan_addresses(probe.get("target")).values())
         parents = {tunnel.get("name") for tunnel in device.planned_tunnels()}
         counters = {entry.get("name"): entry for entry in probe.get("tunnels") or []}
         for gateway in probe.get("gateways") or []:
             name = str(gateway.get("name") or "")
             parent = name.rsplit("_", 1)[0]
-            if parent in parents and name != parent and gateway.get("remote_addr") in wans:
+            if parent in parents and name != parent and self.fabric.peer_of(gateway) == probe.get("target"):
                 monitor = counters.get(name) or {}
                 ike = gateway.get("ike_sa") or {}
                 return {"name": name, "remote_addr": gateway.get("remote_addr"),

@@ -208,12 +208,11 @@ class FabricChecks:
 
     def instance(self, hub, subject, parent, instance, where):
         """The one established instance of ``instance['peer']`` under ``parent``, or None (check recorded)."""
-        expected = "1 established from %s" % instance.get("peer_wan")
+        expected = "1 established from %s" % (instance.get("peer_wan") or instance.get("peer"))
         if self.add_unread(hub, "instance", subject, expected, "ssh", **where):
             return None
         found = [gateway for gateway in hub.instances(parent.get("name"))
-                 if gateway.get("remote_addr") == instance.get("peer_wan")
-                 or (instance.get("peer_overlay_ip") and gateway.get("remote_location") == instance.get("peer_overlay_ip"))]
+                 if self.fabric.peer_of(gateway) == instance.get("peer")]
         up = [gateway for gateway in found if hub.gateway_state(gateway.get("name"))["ike_up"]]
         if len(up) == 1 and len(found) == 1:
             self.add(hub, "instance", subject, expected, "%s established" % up[0].get("name"), PASS, **where)
@@ -240,10 +239,15 @@ class FabricChecks:
                      lambda n=neighbor: self.diagnosis.bgp_down(device, n), **where)
 
     def planned_routes(self, device):
+        # IKE routes are checked per tunnel (ike_route), BGP routes of learned prefixes as prefixes; a route
+        # planned once per peer (the loopback summary from each hub) is one check.
+        learned = {entry.get("prefix") for entry in device.expected.get("prefixes_received") or []}
+        seen_routes = set()
         for route in device.expected.get("routes") or []:
-            if route.get("kind") == "ike":
-                continue  # checked per tunnel (ike_route)
             prefix, kind = route.get("prefix"), route.get("kind")
+            if kind == "ike" or (kind == "bgp" and prefix in learned) or (prefix, kind) in seen_routes:
+                continue
+            seen_routes.add((prefix, kind))
             where = {"peer": route.get("peer")}
             if self.add_unread(device, "route", prefix, kind, "rest", **where):
                 continue
@@ -253,9 +257,12 @@ class FabricChecks:
                      lambda r=route: self.diagnosis.route_missing(device, r), **where)
 
     def prefixes(self, device):
+        origins = {}
         for entry in device.expected.get("prefixes_received") or []:
-            prefix, origin = entry.get("prefix"), entry.get("origin")
-            where = {"peer": origin}
+            origins.setdefault(entry.get("prefix"), []).append(entry.get("origin"))
+        for prefix, announcers in origins.items():
+            entry = {"prefix": prefix, "origin": announcers[0]}
+            where = {"peer": ", ".join(announcers)}
             if self.add_unread(device, "prefix", prefix, "bgp", "rest", **where):
                 continue
             kinds = sorted({route.get("type") for route in device.routes_for(prefix)})

@@ -87,23 +87,19 @@ def topology(fabric, checks):
 
 def shortcuts(fabric, checks):
     """Shortcuts seen in the spokes' gateway lists (and probes): one entry per spoke pair and overlay."""
-    wan_owner = {}
-    for spoke in fabric.spokes:
-        for overlay, wan in fabric.wan_addresses(spoke.name).items():
-            wan_owner[wan] = (spoke.name, overlay)
     found = {}
     for spoke in fabric.spokes:
-        parents = {tunnel.get("name") for tunnel in spoke.planned_tunnels()}
+        overlays = {tunnel.get("name"): tunnel.get("overlay") for tunnel in spoke.planned_tunnels()}
         gateways = list(spoke.gateway_list or [])
         for probe in spoke.probes:
             gateways += probe.get("gateways") or []
         for gateway in gateways:
             name = str(gateway.get("name") or "")
-            owner = wan_owner.get(gateway.get("remote_addr"))
-            if name.rsplit("_", 1)[0] in parents and name not in parents and owner:
-                key = (tuple(sorted((spoke.name, owner[0]))), owner[1])
+            parent, other = name.rsplit("_", 1)[0], fabric.peer_of(gateway)
+            if parent in overlays and name not in overlays and other and other != spoke.name:
+                key = (tuple(sorted((spoke.name, other))), overlays[parent])
                 up = ((gateway.get("ike_sa") or {}).get("established_current") or 0) > 0
-                entry = found.setdefault(key, {"a": key[0][0], "b": key[0][1], "overlay": owner[1], "names": [],
+                entry = found.setdefault(key, {"a": key[0][0], "b": key[0][1], "overlay": key[1], "names": [],
                                                "state": "pass" if up else "fail"})
                 if name not in entry["names"]:
                     entry["names"].append(name)

@@ -68,6 +68,10 @@ class DeviceView:
         rest = self.rest or {}
         self.tunnels = {entry["name"]: entry for entry in rest.get("tunnels") or []}
         self.routes = rest.get("routes") or []
+        # Routes by network, parsed once: a hub of N spokes has O(N) routes and O(N) checks ask for them.
+        self._routes_by_network = {}
+        for route in self.routes:
+            self._routes_by_network.setdefault(network(route.get("prefix")), []).append(route)
         self.neighbors = {entry["neighbor_ip"]: entry for entry in rest.get("bgp_neighbors") or []}
         self.interfaces = {entry["name"]: entry for entry in rest.get("interfaces") or []}
         self.links = {entry["name"]: entry.get("link") for entry in rest.get("links") or []}
@@ -172,21 +176,17 @@ class DeviceView:
 
     # ---- routing -----------------------------------------------------------------------------------
     def routes_for(self, prefix):
-        wanted = network(prefix)
-        return [route for route in self.routes if network(route.get("prefix")) == wanted]
+        return list(self._routes_by_network.get(network(prefix), ()))
 
     def lookup(self, ip):
         """The most specific routes to ``ip``, the default route excluded (it never resolves overlay next hops)."""
         target = address(ip)
         best, length = [], -1
-        for route in self.routes:
-            net = network(route.get("prefix"))
+        for net, routes in self._routes_by_network.items():
             if net is None or target is None or net.prefixlen == 0 or target not in net:
                 continue
             if net.prefixlen > length:
-                best, length = [route], net.prefixlen
-            elif net.prefixlen == length:
-                best.append(route)
+                best, length = list(routes), net.prefixlen
         return best
 
     def ike_routes(self, prefix, tunnel):
@@ -216,6 +216,16 @@ class FabricView:
     def __init__(self, name, plans, observed):
         self.name = name
         self.devices = {device: DeviceView(device, plan, observed.get(device)) for device, plan in plans.items()}
+        # Who is behind a gateway: its WAN address as the hubs' plans give it, else its loopback (sent as
+        # location-id and as exchanged overlay address), for intents that leave spoke WAN addresses out.
+        self._wan_owner, self._loopback_owner = {}, {}
+        for device in self.devices.values():
+            if device.loopback:
+                self._loopback_owner[device.loopback] = device.name
+            for tunnel in device.planned_tunnels():
+                for instance in tunnel.get("instances") or []:
+                    if instance.get("peer_wan"):
+                        self._wan_owner[instance["peer_wan"]] = instance.get("peer")
 
     def __getitem__(self, name):
         return self.devices.get(name)
@@ -228,19 +238,13 @@ class FabricView:
     def spokes(self):
         return [device for device in self.devices.values() if not device.is_hub]
 
-    def owner_of(self, ip):
-        """The device whose plan gives it loopback ``ip``."""
-        return next((device for device in self.devices.values() if device.loopback == ip), None)
-
-    def wan_addresses(self, spoke):
-        """Underlay addresses of ``spoke`` as the hubs' plans expect them, per overlay."""
-        found = {}
-        for hub in self.hubs:
-            for tunnel in hub.planned_tunnels():
-                for instance in tunnel.get("instances") or []:
-                    if instance.get("peer") == spoke:
-                        found[tunnel.get("overlay")] = instance.get("peer_wan")
-        return found
+    def peer_of(self, gateway):
+        """The member a gateway (dial-up instance or shortcut) leads to, or None."""
+        owner = self._wan_owner.get(gateway.get("remote_addr"))
+        if owner is None:
+            owner = (self._loopback_owner.get(gateway.get("remote_location"))
+                     or self._loopback_owner.get(gateway.get("virtual_interface_addr_peer")))
+        return owner
 
 
 def fabrics(plans, observed):

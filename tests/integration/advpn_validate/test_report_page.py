@@ -40,7 +40,7 @@ def load(browser, path):
 def test_report_pages_in_chromium(catalogue):
     with Chromium() as browser:
         healthy = load(browser, page(catalogue, "healthy"))
-        assert healthy["verdict"].startswith("PASS: 63 of 63 checks passed")
+        assert healthy["verdict"].startswith("PASS: 69 of 69 checks passed")
         assert (healthy["nodes"], healthy["hubs"], healthy["tunnels"], healthy["shortcuts"]) == (3, 1, 4, 1)
         assert healthy["failing_nodes"] == [] and healthy["failing_links"] == [] and healthy["requests"] == 0
         assert healthy["width"] > 500
@@ -48,7 +48,7 @@ def test_report_pages_in_chromium(catalogue):
         print("screenshot of the healthy fabric's report:", shot)
 
         broken = load(browser, page(catalogue, "wan_link_down"))
-        assert broken["verdict"].startswith("FAIL: 51 of 63 checks passed, 6 failed")
+        assert broken["verdict"].startswith("FAIL: 57 of 69 checks passed, 6 failed")
         assert (broken["nodes"], broken["tunnels"]) == (3, 4)
         assert broken["failing_nodes"] == ["HUB1", "SPOKE2"] and broken["failing_links"] == ["SPOKE2/HUB1/ISP2"]
         assert broken["rows"] == 6 and broken["requests"] == 0
