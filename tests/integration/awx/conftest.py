@@ -100,11 +100,11 @@ def intent_from_addressing(addressing: dict) -> dict:
 
 @pytest.fixture(scope="module")
 def advpn_awx(tmp_path_factory, controller_config):
-    """A generated underlay lab (`fortigate-sim lab advpn`: 2 hubs, 1 overlay, 4 spokes) with its fabric
+    """A generated underlay lab (`fortigate-sim lab advpn`: 2 hubs, 1 overlay, 2 spokes) with its fabric
     intent as the inventory source's groups and host variables."""
     workdir = tmp_path_factory.mktemp("awx-advpn")
-    generated = workdir / "advpn-h2-o1-s4.yml"
-    fortigate_sim("lab", "advpn", "--hubs", "2", "--overlays", "1", "--spokes", "4", "--seed", "0",
+    generated = workdir / "advpn-h2-o1-s2.yml"
+    fortigate_sim("lab", "advpn", "--hubs", "2", "--overlays", "1", "--spokes", "2", "--seed", "0",
                   "-o", str(generated))
     password = secrets.token_urlsafe(12)
     lab_file = lab_with_password(generated, workdir, password)
