@@ -163,8 +163,8 @@ def test_reference_paths_configured_over_ssh_read_over_rest(spoke_lab):
     assert sdwan["service"][0]["dst"] == [{"name": "corp", "q_origin_key": "corp"}]
     assert (sdwan["neighbor"][0]["ip"], sdwan["neighbor"][0]["health-check"]) == ("10.200.1.253", "HUB")
     assert cmdb(spoke_lab, "system/settings")["location-id"] == "10.200.1.2"
-    assert cmdb(spoke_lab, "system/zone/LAN")[0]["interface"] == [{"interface-name": "port2",
-                                                                    "q_origin_key": "port2"}]
+    zone_members = cmdb(spoke_lab, "system/zone/LAN")[0]["interface"]
+    assert zone_members == [{"interface-name": "port2", "q_origin_key": "port2"}]
     policy = cmdb(spoke_lab, "router/policy/1")[0]
     assert (policy["output-device"], policy["action"], policy["dst"][0]["subnet"]) == (
         "H1_ISP1", "permit", "10.0.0.0 255.0.0.0")
@@ -173,8 +173,8 @@ def test_reference_paths_configured_over_ssh_read_over_rest(spoke_lab):
     assert cmdb(spoke_lab, "router/prefix-list/LAN_SUMMARY")[0]["rule"][0]["le"] == 24
     assert cmdb(spoke_lab, "router/access-list/LO_SUMMARY")[0]["rule"][0]["prefix"] == "10.200.1.0 255.255.255.0"
     assert cmdb(spoke_lab, "router/community-list/SLA_OK")[0]["rule"][0]["match"] == "65001:99"
-    assert cmdb(spoke_lab, "firewall/vip/lan-web")[0]["mappedip"] == [{"range": "10.0.2.100",
-                                                                     "q_origin_key": "10.0.2.100"}]
+    mapped = cmdb(spoke_lab, "firewall/vip/lan-web")[0]["mappedip"]
+    assert mapped == [{"range": "10.0.2.100", "q_origin_key": "10.0.2.100"}]
     assert cmdb(spoke_lab, "firewall/addrgrp/corp")[0]["member"][0]["name"] == "corp-lan"
     # show prints what was set, in a form the CLI takes again
     shown = ssh_exec(spoke_lab, SPOKE, "show system sdwan")

@@ -87,20 +87,21 @@ def test_attributes_exist_per_release_over_rest():
             "proposal": "aes256-sha256", "psksecret": "secret-1",
             "exchange-fgt-device-id": "enable", "auto-discovery-crossover": "block"}
     old, new = make_device("7.2.8"), make_device("7.4.4")
-    (status, _), (_, got) = call(old, ("POST", P1, body), ("GET", f"{P1}/T1", None))
-    assert status == 200  # FortiOS's REST API drops what the release lacks
-    assert not set(NEW_IN_74) & set(got["results"][0])
-    (status, _), (_, got) = call(new, ("POST", P1, body), ("GET", f"{P1}/T1", None))
-    assert status == 200
-    assert (got["results"][0]["exchange-fgt-device-id"], got["results"][0]["auto-discovery-crossover"]) == (
-        "enable", "block")
+    created, read = call(old, ("POST", P1, body), ("GET", f"{P1}/T1", None))
+    assert created[0] == 200  # FortiOS's REST API drops what the release lacks
+    assert not set(NEW_IN_74) & set(read[1]["results"][0])
+    created, read = call(new, ("POST", P1, body), ("GET", f"{P1}/T1", None))
+    assert created[0] == 200
+    stored = read[1]["results"][0]
+    assert (stored["exchange-fgt-device-id"], stored["auto-discovery-crossover"]) == ("enable", "block")
     strict = make_device("7.2.8", unknown_attributes="reject")
-    (status, refused), (missing, _) = call(strict, ("POST", P1, body), ("GET", f"{P1}/T1", None))
-    assert (status, refused["error"], missing) == (500, -61, 404)
-    assert refused["cli_error"] == "command parse error before 'exchange-fgt-device-id'\nCommand fail. Return code -61\n"
+    refused, missing = call(strict, ("POST", P1, body), ("GET", f"{P1}/T1", None))
+    assert (refused[0], refused[1]["error"], missing[0]) == (500, -61, 404)
+    assert refused[1]["cli_error"] == (
+        "command parse error before 'exchange-fgt-device-id'\nCommand fail. Return code -61\n")
     # an attribute no release has is never stored either
-    (status, _), (_, got) = call(old, ("PUT", f"{P1}/T1", {"not-an-attribute": "x"}), ("GET", f"{P1}/T1", None))
-    assert status == 200 and "not-an-attribute" not in got["results"][0]
+    updated, read = call(old, ("PUT", f"{P1}/T1", {"not-an-attribute": "x"}), ("GET", f"{P1}/T1", None))
+    assert updated[0] == 200 and "not-an-attribute" not in read[1]["results"][0]
 
 
 @pytest.mark.parametrize("version, refused", [("7.2.8", True), ("7.4.4", False)])
@@ -135,8 +136,9 @@ def test_the_hand_written_layer_names_only_collection_attributes():
                 continue
             if item.kind is not None and merged_kind(attr.kind, item) != item.kind:
                 problems.append(f"{where}: {name} is a {attr.kind} in the collection, not {item.kind}")
-            if item.default is not None and attr.options and item.default not in [o for o, _ in attr.options] \
-                    and item.kind is None and attr.kind == fortios_collection.OPTION:
+            values = [option[0] for option in attr.options]
+            if item.default is not None and item.kind is None and attr.kind == fortios_collection.OPTION \
+                    and item.default not in values:
                 problems.append(f"{where}: default {item.default!r} of {name} is not an option")
             if item.child is not None and attr.child is not None:
                 check(f"{where}/{name}", item.child, attr.child)
