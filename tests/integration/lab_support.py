@@ -33,7 +33,6 @@ def fortigate_sim(*args: str, check: bool = True) -> subprocess.CompletedProcess
     return proc
 
 
-
 def ssh_exec(host: dict, text: str) -> str:
     """Output of ``text`` (one or more CLI lines) run over a device's SSH CLI (one exec request);
     ``host`` is the device's inventory entry (``ansible_host``, ``ansible_port``, credentials)."""
@@ -48,6 +47,7 @@ def ssh_exec(host: dict, text: str) -> str:
         return stdout.read().decode()
     finally:
         client.close()
+
 
 def ansible_environment(**overrides: str) -> dict:
     """Environment for ansible-playbook: this checkout as overlay.fortigate, JSON output, no ~/.ansible."""

@@ -152,9 +152,9 @@ def test_inventory_variables_turn_the_credential_into_connection_variables(tmp_p
 
 
 def awx_module_options() -> dict:
-    modules = ["awx.awx." + m for m in ("organization", "project", "execution_environment", "credential_type",
-                                         "credential", "inventory", "inventory_source", "job_template",
-                                         "workflow_job_template", "schedule")]
+    names = ("organization", "project", "execution_environment", "credential_type", "credential", "inventory",
+             "inventory_source", "job_template", "workflow_job_template", "schedule")
+    modules = ["awx.awx." + m for m in names]
     proc = subprocess.run([str(BIN / "ansible-doc"), "-j", *modules], env=ansible_environment(),
                           capture_output=True, text=True, timeout=120, check=True)
     return {name: doc["doc"]["options"] for name, doc in json.loads(proc.stdout).items()}

@@ -25,7 +25,7 @@ def pins(text: str) -> dict:
     for line in text.splitlines():
         line = line.split("#", 1)[0].strip()
         if line:
-            name, _, version = line.partition("==")
+            name, _sep, version = line.partition("==")
             found[name.strip().lower()] = version.strip()
     return found
 

@@ -36,7 +36,9 @@ def test_cli_writes_the_file_and_same_arguments_give_the_same_bytes(tmp_path):
 def test_seed_changes_serials_only():
     base, other = load(lab_text(1, 2, 3, seed=1)), load(lab_text(1, 2, 3, seed=2))
     assert [d["serial"] for d in base["devices"]] != [d["serial"] for d in other["devices"]]
-    strip = lambda lab: [{k: v for k, v in d.items() if k != "serial"} for d in lab["devices"]]  # noqa: E731
+
+    def strip(lab):
+        return [{k: v for k, v in d.items() if k != "serial"} for d in lab["devices"]]
     assert strip(base) == strip(other) and base["addressing"] == other["addressing"]
     assert all(len(d["serial"]) == 16 and d["serial"].startswith("FGVM02TM") for d in base["devices"])
 
