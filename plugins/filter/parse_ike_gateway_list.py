@@ -180,7 +180,7 @@ _value:
 
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.overlay.fortigate.plugins.module_utils.ike_gateway_list import GatewayListError
+from ansible_collections.overlay.fortigate.plugins.module_utils.ike.gateway_list import GatewayListError
 from ansible_collections.overlay.fortigate.plugins.plugin_utils.gateway_list import gateway_facts
 
 

@@ -211,8 +211,8 @@ requests:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.overlay.fortigate.plugins.module_utils.cmdb_object import reconcile
-from ansible_collections.overlay.fortigate.plugins.module_utils.fortios_module import COMMON_ARGUMENTS, run
+from ansible_collections.overlay.fortigate.plugins.module_utils.cmdb.objects import reconcile
+from ansible_collections.overlay.fortigate.plugins.module_utils.cmdb.module import COMMON_ARGUMENTS, run
 
 
 def object_options(path_required):

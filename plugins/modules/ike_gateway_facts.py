@@ -131,11 +131,11 @@ import re
 from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.connection import Connection, ConnectionError as AnsibleConnectionError
 
-from ansible_collections.overlay.fortigate.plugins.module_utils.ike_gateway_list import (
+from ansible_collections.overlay.fortigate.plugins.module_utils.ike.gateway_list import (
     GatewayListError,
     parse_gateway_list,
 )
-from ansible_collections.overlay.fortigate.plugins.module_utils.ike_gateway_summary import summarize
+from ansible_collections.overlay.fortigate.plugins.module_utils.ike.summary import summarize
 
 
 # A gateway or VDOM name is one CLI word: no whitespace (a newline would start another command) or quotes.

@@ -4,7 +4,7 @@ import pytest
 from ansible.errors import AnsibleFilterError
 
 from ansible_collections.overlay.fortigate.plugins.filter.parse_ike_gateway_list import FilterModule
-from ansible_collections.overlay.fortigate.plugins.module_utils.ike_gateway_list import parse_gateway_list
+from ansible_collections.overlay.fortigate.plugins.module_utils.ike.gateway_list import parse_gateway_list
 from ansible_collections.overlay.fortigate.plugins.sub_plugins.cli_parser.ike_gateway_list_parser import CliParser
 
 from ..module_utils.test_ike_gateway_list import FGT_A_MULTILINE

@@ -1,6 +1,6 @@
 """The in-memory CMDB most engine and module-logic tests start from."""
 
-from ansible_collections.overlay.fortigate.plugins.module_utils.cmdb_client import CmdbClient
+from ansible_collections.overlay.fortigate.plugins.module_utils.cmdb.client import CmdbClient
 
 from .fake_cmdb import FakeCmdb
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from ansible_collections.overlay.fortigate.plugins.module_utils.cmdb_client import CmdbClient, CmdbError
+from ansible_collections.overlay.fortigate.plugins.module_utils.cmdb.client import CmdbClient, CmdbError
 
 from .cmdb_lab import P1, lab
 from .fake_cmdb import refusal

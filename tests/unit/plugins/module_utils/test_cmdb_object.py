@@ -3,8 +3,8 @@ validated, objects named in every message, absent checks in one request (issue 9
 
 import pytest
 
-from ansible_collections.overlay.fortigate.plugins.module_utils import cmdb_object
-from ansible_collections.overlay.fortigate.plugins.module_utils.reconcile import ReconcileError, WriteError
+from ansible_collections.overlay.fortigate.plugins.module_utils.cmdb import objects as cmdb_object
+from ansible_collections.overlay.fortigate.plugins.module_utils.cmdb.reconcile import ReconcileError, WriteError
 
 from .cmdb_lab import P1, client, lab
 from .fake_cmdb import refusal

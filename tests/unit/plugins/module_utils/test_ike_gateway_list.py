@@ -5,7 +5,7 @@ import textwrap
 
 import pytest
 
-from ansible_collections.overlay.fortigate.plugins.module_utils.ike_gateway_list import (
+from ansible_collections.overlay.fortigate.plugins.module_utils.ike.gateway_list import (
     GATEWAY_KEYS,
     IKE_SA_KEYS,
     GatewayListError,

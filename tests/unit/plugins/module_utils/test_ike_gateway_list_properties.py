@@ -6,7 +6,7 @@ import json
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ansible_collections.overlay.fortigate.plugins.module_utils.ike_gateway_list import (
+from ansible_collections.overlay.fortigate.plugins.module_utils.ike.gateway_list import (
     GATEWAY_KEYS,
     IKE_SA_KEYS,
     GatewayListError,

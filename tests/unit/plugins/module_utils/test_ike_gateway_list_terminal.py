@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from ansible_collections.overlay.fortigate.plugins.module_utils.ike_gateway_list import (
+from ansible_collections.overlay.fortigate.plugins.module_utils.ike.gateway_list import (
     GatewayListError,
     parse_gateway_list,
 )

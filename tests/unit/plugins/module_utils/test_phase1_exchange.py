@@ -2,8 +2,8 @@
 
 import pytest
 
-from ansible_collections.overlay.fortigate.plugins.module_utils import phase1_exchange
-from ansible_collections.overlay.fortigate.plugins.module_utils.reconcile import ReconcileError
+from ansible_collections.overlay.fortigate.plugins.module_utils.ipsec import phase1_exchange
+from ansible_collections.overlay.fortigate.plugins.module_utils.cmdb.reconcile import ReconcileError
 
 from .cmdb_lab import client, lab
 

@@ -2,9 +2,10 @@
 
 import pytest
 
-from ansible_collections.overlay.fortigate.plugins.module_utils import cmdb_object, phase1_exchange, phase2_autonegotiate
-from ansible_collections.overlay.fortigate.plugins.module_utils.cmdb_values import normalise, same
-from ansible_collections.overlay.fortigate.plugins.module_utils.reconcile import ReconcileError, WriteError
+from ansible_collections.overlay.fortigate.plugins.module_utils.cmdb import objects as cmdb_object
+from ansible_collections.overlay.fortigate.plugins.module_utils.ipsec import phase1_exchange, phase2_autonegotiate
+from ansible_collections.overlay.fortigate.plugins.module_utils.cmdb.values import normalise, same
+from ansible_collections.overlay.fortigate.plugins.module_utils.cmdb.reconcile import ReconcileError, WriteError
 
 from .cmdb_lab import P1, P2, client, lab
 from .fake_cmdb import refusal

@@ -12,16 +12,16 @@ first, as its own step, and a refusal on such a release is handled as the articl
 
 from __future__ import annotations
 
-from ansible_collections.overlay.fortigate.plugins.module_utils.cmdb_values import address_problem, normal_address
-from ansible_collections.overlay.fortigate.plugins.module_utils.cmdb_keys import entry_name
-from ansible_collections.overlay.fortigate.plugins.module_utils.reconcile import (
+from ansible_collections.overlay.fortigate.plugins.module_utils.cmdb.values import address_problem, normal_address
+from ansible_collections.overlay.fortigate.plugins.module_utils.cmdb.keys import entry_name
+from ansible_collections.overlay.fortigate.plugins.module_utils.cmdb.reconcile import (
     ObjectSpec,
     Reconciler,
     ReconcileError,
     WriteError,
     state_after,
 )
-from ansible_collections.overlay.fortigate.plugins.module_utils.messages import shown
+from ansible_collections.overlay.fortigate.plugins.module_utils.common.messages import shown
 
 PATH = "vpn.ipsec/phase1-interface"
 UNSET_ADDR4 = "0.0.0.0"

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import difflib
 
-from ansible_collections.overlay.fortigate.plugins.module_utils.cmdb_client import CmdbError
-from ansible_collections.overlay.fortigate.plugins.module_utils.cmdb_values import attribute_name
+from ansible_collections.overlay.fortigate.plugins.module_utils.cmdb.client import CmdbError
+from ansible_collections.overlay.fortigate.plugins.module_utils.cmdb.values import attribute_name
 
 
 class TableSchema:

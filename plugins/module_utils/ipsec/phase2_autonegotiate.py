@@ -12,8 +12,8 @@ before anything is written.
 
 from __future__ import annotations
 
-from ansible_collections.overlay.fortigate.plugins.module_utils.cmdb_keys import entry_name
-from ansible_collections.overlay.fortigate.plugins.module_utils.reconcile import (
+from ansible_collections.overlay.fortigate.plugins.module_utils.cmdb.keys import entry_name
+from ansible_collections.overlay.fortigate.plugins.module_utils.cmdb.reconcile import (
     ObjectSpec,
     Reconciler,
     ReconcileError,

@@ -15,8 +15,8 @@ import json
 import re
 from urllib.parse import quote
 
-from ansible_collections.overlay.fortigate.plugins.module_utils.cmdb_values import mask
-from ansible_collections.overlay.fortigate.plugins.module_utils.messages import clip_words
+from ansible_collections.overlay.fortigate.plugins.module_utils.cmdb.values import mask
+from ansible_collections.overlay.fortigate.plugins.module_utils.common.messages import clip_words
 
 # FortiOS internal error numbers (the "error" field), as documented in its API reference.
 FORTIOS_ERRORS = {

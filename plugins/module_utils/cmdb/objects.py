@@ -18,16 +18,16 @@ device has no such table (nothing can exist there either).
 
 from __future__ import annotations
 
-from ansible_collections.overlay.fortigate.plugins.module_utils.cmdb_client import CmdbError
-from ansible_collections.overlay.fortigate.plugins.module_utils.cmdb_keys import check_key
-from ansible_collections.overlay.fortigate.plugins.module_utils.cmdb_schema import SchemaCache
-from ansible_collections.overlay.fortigate.plugins.module_utils.cmdb_values import (
+from ansible_collections.overlay.fortigate.plugins.module_utils.cmdb.client import CmdbError
+from ansible_collections.overlay.fortigate.plugins.module_utils.cmdb.keys import check_key
+from ansible_collections.overlay.fortigate.plugins.module_utils.cmdb.schema import SchemaCache
+from ansible_collections.overlay.fortigate.plugins.module_utils.cmdb.values import (
     attribute_name,
     secret_paths,
     to_device,
 )
-from ansible_collections.overlay.fortigate.plugins.module_utils.messages import shown
-from ansible_collections.overlay.fortigate.plugins.module_utils.reconcile import (
+from ansible_collections.overlay.fortigate.plugins.module_utils.common.messages import shown
+from ansible_collections.overlay.fortigate.plugins.module_utils.cmdb.reconcile import (
     ObjectSpec,
     Reconciler,
     ReconcileError,

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from ansible.module_utils.connection import Connection, ConnectionError as AnsibleConnectionError
 
-from ansible_collections.overlay.fortigate.plugins.module_utils.cmdb_client import CmdbClient, CmdbError
-from ansible_collections.overlay.fortigate.plugins.module_utils.reconcile import ReconcileError, WriteError
+from ansible_collections.overlay.fortigate.plugins.module_utils.cmdb.client import CmdbClient, CmdbError
+from ansible_collections.overlay.fortigate.plugins.module_utils.cmdb.reconcile import ReconcileError, WriteError
 
 COMMON_ARGUMENTS = {
     "vdom": {"type": "str", "default": "root"},

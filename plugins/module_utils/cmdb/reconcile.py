@@ -21,13 +21,13 @@ device's :class:`CmdbError` and says what the engine did about it (undone or not
 
 from __future__ import annotations
 
-from ansible_collections.overlay.fortigate.plugins.module_utils.cmdb_client import CmdbError
-from ansible_collections.overlay.fortigate.plugins.module_utils.cmdb_values import (
+from ansible_collections.overlay.fortigate.plugins.module_utils.cmdb.client import CmdbError
+from ansible_collections.overlay.fortigate.plugins.module_utils.cmdb.values import (
     is_secret,
     mask,
     same,
 )
-from ansible_collections.overlay.fortigate.plugins.module_utils.messages import shown
+from ansible_collections.overlay.fortigate.plugins.module_utils.common.messages import shown
 
 _NOT_READ = object()
 SECRETS_ON_CREATE = "on_create"

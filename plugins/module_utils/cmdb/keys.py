@@ -11,8 +11,8 @@ table allows is refused by the device only after earlier objects of the task wer
 
 from __future__ import annotations
 
-from ansible_collections.overlay.fortigate.plugins.module_utils.messages import shown
-from ansible_collections.overlay.fortigate.plugins.module_utils.reconcile import ReconcileError
+from ansible_collections.overlay.fortigate.plugins.module_utils.common.messages import shown
+from ansible_collections.overlay.fortigate.plugins.module_utils.cmdb.reconcile import ReconcileError
 
 _NAMES = {bool: "a bool", list: "a list", dict: "a dict", float: "a float", type(None): "null"}
 
