@@ -22,11 +22,8 @@ device's :class:`CmdbError` and says what the engine did about it (undone or not
 from __future__ import annotations
 
 from ansible_collections.overlay.fortigate.plugins.module_utils.cmdb.client import CmdbError
-from ansible_collections.overlay.fortigate.plugins.module_utils.cmdb.values import (
-    is_secret,
-    mask,
-    same,
-)
+from ansible_collections.overlay.fortigate.plugins.module_utils.cmdb.values import mask, same
+from ansible_collections.overlay.fortigate.plugins.module_utils.common.secret_names import is_secret_name
 from ansible_collections.overlay.fortigate.plugins.module_utils.common.messages import shown
 
 _NOT_READ = object()
@@ -98,7 +95,7 @@ class ObjectSpec:
         self.where = where or self.label
 
     def is_secret(self, attribute):
-        return attribute in self.secret_attributes or is_secret(attribute)
+        return attribute in self.secret_attributes or is_secret_name(attribute)
 
     def mask(self, attributes):
         return mask(attributes, self.secret_attributes)

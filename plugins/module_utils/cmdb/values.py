@@ -15,12 +15,8 @@ from __future__ import annotations
 import ipaddress
 import re
 
-SECRET_MASK = "********"
-# Attributes whose value FortiOS returns encrypted (``ENC …``) and that must never be shown.
-SECRET_ATTRIBUTES = frozenset((
-    "psksecret", "psksecret-remote", "password", "passwd", "secret", "key", "authpasswd",
-    "auth-password", "ppk-secret", "api-key", "private-key", "passphrase",
-))
+from ansible_collections.overlay.fortigate.plugins.module_utils.common.secret_names import MASK, is_secret_name
+
 # Space-separated options FortiOS treats as a set; other multi-value strings keep their
 # order (a proposal list is a preference order).
 UNORDERED_ATTRIBUTES = frozenset(("allowaccess", "dhgrp", "member", "members"))
@@ -33,10 +29,6 @@ _IPV4 = re.compile(r"^\d{1,3}(?:\.\d{1,3}){3}$")
 def attribute_name(key):
     """User spelling (``exchange_ip_addr4``) to FortiOS spelling (``exchange-ip-addr4``)."""
     return key.replace("_", "-")
-
-
-def is_secret(attribute):
-    return attribute in SECRET_ATTRIBUTES or attribute.endswith(("secret", "password", "-key"))
 
 
 def _ipv6(value):
@@ -131,7 +123,7 @@ def mask(attributes, also=()):
     """
     if isinstance(attributes, dict):
         return {
-            k: (SECRET_MASK if (is_secret(attribute_name(k)) or k in also) and v not in (None, "") else mask(v, also))
+            k: (MASK if (is_secret_name(k) or k in also) and v not in (None, "") else mask(v, also))
             for k, v in attributes.items()
         }
     if isinstance(attributes, list):
@@ -145,7 +137,7 @@ def secret_paths(value, path):
     if isinstance(value, dict):
         for key, item in value.items():
             where = "%s.%s" % (path, key)
-            if is_secret(attribute_name(key)):
+            if is_secret_name(key):
                 found.append(where)
             found += secret_paths(item, where)
     elif isinstance(value, list):

@@ -4,7 +4,8 @@
 """Parse ``diagnose vpn ike gateway list`` output into gateway facts.
 
 Pure Python with no Ansible imports: the filter, the ``cli_parse`` parser, the facts
-module and the benchmarks all call :func:`parse_gateway_list`.
+module and the benchmarks all call :func:`parse_gateway_list`. What is key material comes from
+the collection's one definition of secret names (``common/secret_names.py``).
 
 The parser does not trust layout. FortiOS prints one ``key: value`` per line, but the
 text users feed us has often been flattened by a web page (every line of a gateway joined
@@ -22,6 +23,8 @@ from __future__ import annotations
 
 import gc
 import re
+
+from ansible_collections.overlay.fortigate.plugins.module_utils.common.secret_names import is_secret_name
 
 __all__ = ["GatewayListError", "GatewayListResult", "parse_gateway_list", "GATEWAY_KEYS", "IKE_SA_KEYS"]
 
@@ -92,8 +95,6 @@ _FORTIOS_ERROR = re.compile(
     re.IGNORECASE,
 )
 
-# Keys whose values are key material: never returned, never echoed in warnings.
-_SECRET_KEY = re.compile(r"^(key|sk_\w+|enc(_key)?|dec(_key)?|\w*_key|psk\w*)$")
 
 
 def _int_or_none(text):
@@ -169,15 +170,14 @@ _SA_FIELDS = {
                        lambda v: _quick_pair(v, "lifetime", "rekey")),
     "DPD sent/recv": (_PAIR_HEX, lambda m: {"dpd_sent": int(m.group(1), 16), "dpd_recv": int(m.group(2), 16)}),
 }
-# Keys kept in "extra" as they are; listed so that flattened text (where a value's end is
-# only visible as the start of the next key) splits at them, multi-word ones included.
-_EXTRA_LABELS = (
+# Other keys FortiOS prints, listed so that flattened text (where a value's end is only visible
+# as the start of the next key) splits at them, multi-word ones included. Those that are secret
+# (the key material: key, SK_ei...) are cut out and dropped, the others kept in "extra".
+_OTHER_LABELS = (
     "assigned IPv4 address", "assigned IPv6 address", "xauth-user", "EAP user", "2FA",
     "FortiClient UID", "nat", "peer-id-auth", "pending-queue", "PPK", "QKD", "child",
-    "message-id sent/recv", "FEC", "mode-cfg",
+    "message-id sent/recv", "FEC", "mode-cfg", "key", "SK_ei", "SK_er", "SK_ai", "SK_ar", "enc", "dec",
 )
-# Key material: recognised so that it can be cut out of flattened lines, then dropped.
-_SECRET_LABELS = frozenset(("key", "SK_ei", "SK_er", "SK_ai", "SK_ar", "enc", "dec"))
 
 
 def _field(key, pattern, reader, simple=None, in_sa=False):
@@ -348,8 +348,8 @@ _HANDLERS.update((key, _field(key, *spec)) for key, spec in _GATEWAY_FIELDS.item
 _HANDLERS.update((key, _counters(key, field)) for key, field in (("IKE SA", "ike_sa"), ("IPsec SA", "ipsec_sa")))
 _HANDLERS.update((key, _gateway_text(key, field)) for key, field in _GATEWAY_TEXT.items())
 _HANDLERS.update((key, _field(key, *spec, in_sa=True)) for key, spec in _SA_FIELDS.items())
-_HANDLERS.update((key, _extra(key)) for key in _EXTRA_LABELS)
-_HANDLERS.update((key, _secret(key)) for key in _SECRET_LABELS)
+_HANDLERS.update((key, _secret(key) if is_secret_name(key) else _extra(key)) for key in _OTHER_LABELS)
+_SECRET_LABELS = frozenset(key for key in _HANDLERS if is_secret_name(key))
 
 # A known key starts at the line start or after whitespace and is followed by a colon and
 # whitespace (or the line end). Longest keys first so ``IPsec SA`` wins over shorter ones.
@@ -397,7 +397,7 @@ class _Parser:
         if not snake:
             self.warn("skipped a value with an empty key")
             return
-        if _SECRET_KEY.match(snake):
+        if is_secret_name(snake):
             return
         if self.gateway is None:
             # key: value text before any gateway (for example a banner); not ours to keep.
@@ -491,8 +491,9 @@ def _split_free_text(value):
     return value[:cut.start()].strip(), value[cut.end():].strip()
 
 
-# Damaged key-material lines (``SK_ei 36:…``, ``key; 1a2b…``) must not reach warnings either.
-_KEY_MATERIAL = re.compile(r"^\W*(key|sk_\w+|enc|dec)\b", re.IGNORECASE)
+# The first word of a line: a damaged key-material line (``SK_ei 36:…``, ``key; 1a2b…``) starts
+# with a secret name and is not echoed at all.
+_FIRST_WORD = re.compile(r"\W*([\w-]+)")
 # The last line of defence for every text the parser echoes: FortiOS prints key material as runs
 # of hexadecimal digits, so any run of eight or more is hidden, whatever label (or damage) is around it.
 _HEX_RUN = re.compile(r"[0-9A-Fa-f]{8,}")
@@ -500,7 +501,8 @@ _HEX_RUN = re.compile(r"[0-9A-Fa-f]{8,}")
 
 def _shown(text):
     """Text for a warning: clipped, and key material replaced by a placeholder."""
-    return "<key material>" if _KEY_MATERIAL.match(text) else _clip(text)
+    first = _FIRST_WORD.match(text)
+    return "<key material>" if first and is_secret_name(first.group(1)) else _clip(text)
 
 
 def _no_key_material(message):
