@@ -67,11 +67,10 @@ from ansible.module_utils.common.text.converters import to_text
 from ansible_collections.ansible.netcommon.plugins.plugin_utils.cliconf_base import CliconfBase
 
 from ansible_collections.overlay.fortigate.plugins.plugin_utils.fortios_cli import (
-    MAX_CONTEXT_DEPTH,
     candidate_lines,
     device_error,
+    leave_contexts,
     predict_changes,
-    prompt_context,
     top_level_paths,
 )
 from ansible_collections.overlay.fortigate.plugins.plugin_utils.redact import redact
@@ -215,9 +214,6 @@ class Cliconf(CliconfBase):
 
     def _leave_contexts(self, discard):
         """Back to the top prompt: ``end`` commits what is pending, ``abort`` discards it."""
-        for dummy in range(MAX_CONTEXT_DEPTH):
-            if not prompt_context(self._connection.get_prompt()):
-                return
-            self.send_command("abort" if discard else "end")
-        raise AnsibleConnectionFailure("could not leave the configuration context %r"
-                                       % to_text(self._connection.get_prompt()))
+        if not leave_contexts(self._connection.get_prompt, self.send_command, "abort" if discard else "end"):
+            raise AnsibleConnectionFailure("could not leave the configuration context %r"
+                                           % to_text(self._connection.get_prompt()))

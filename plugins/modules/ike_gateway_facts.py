@@ -131,6 +131,7 @@ import re
 from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.connection import Connection, ConnectionError as AnsibleConnectionError
 
+from ansible_collections.overlay.fortigate.plugins.module_utils.common.cli import cli_word_problem
 from ansible_collections.overlay.fortigate.plugins.module_utils.ike.gateway_list import (
     GatewayListError,
     parse_gateway_list,
@@ -138,15 +139,11 @@ from ansible_collections.overlay.fortigate.plugins.module_utils.ike.gateway_list
 from ansible_collections.overlay.fortigate.plugins.module_utils.ike.summary import summarize
 
 
-# A gateway or VDOM name is one CLI word: no whitespace (a newline would start another command) or quotes.
-_CLI_WORD = re.compile(r"^[^\s\"'\\]+$")
-
-
 def cli_word(module, option):
     value = module.params[option]
-    if value is not None and not _CLI_WORD.match(value):
-        module.fail_json(msg="%s: %r is not a FortiOS name (no spaces, quotes, backslashes or line breaks)"
-                             % (option, value))
+    problem = cli_word_problem(value) if value is not None else None
+    if problem:
+        module.fail_json(msg="%s: %r %s" % (option, value, problem))
     return value
 
 

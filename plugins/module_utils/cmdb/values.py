@@ -12,50 +12,16 @@ device already holds in another spelling is not rewritten.
 
 from __future__ import annotations
 
-import ipaddress
-import re
-
+from ansible_collections.overlay.fortigate.plugins.module_utils.common.addresses import comparable_address
 from ansible_collections.overlay.fortigate.plugins.module_utils.common.secret_names import MASK, is_secret_name
 
 # Space-separated options FortiOS treats as a set; other multi-value strings keep their
 # order (a proposal list is a preference order).
 UNORDERED_ATTRIBUTES = frozenset(("allowaccess", "dhgrp", "member", "members"))
 
-_IPV4_PREFIX = re.compile(r"^(\d{1,3}(?:\.\d{1,3}){3})/(\d{1,2})$")
-_IPV4_MASK = re.compile(r"^(\d{1,3}(?:\.\d{1,3}){3})\s+(\d{1,3}(?:\.\d{1,3}){3})$")
-_IPV4 = re.compile(r"^\d{1,3}(?:\.\d{1,3}){3}$")
-
-
 def attribute_name(key):
     """User spelling (``exchange_ip_addr4``) to FortiOS spelling (``exchange-ip-addr4``)."""
     return key.replace("_", "-")
-
-
-def _ipv6(value):
-    """The compressed lower-case form of an IPv6 address or prefix; None when it is not one."""
-    try:
-        return str(ipaddress.ip_interface(value) if "/" in value else ipaddress.IPv6Address(value))
-    except ValueError:
-        return None
-
-
-def normal_address(value):
-    """An IPv6 address or prefix in compressed form (as FortiOS stores it); anything else as is."""
-    return (_ipv6(value) or value) if ":" in value else value
-
-
-def _address(value):
-    """Canonical ``a.b.c.d m.m.m.m`` for IPv4 address/prefix forms, compressed IPv6; None otherwise."""
-    if ":" in value and " " not in value:
-        return _ipv6(value)
-    match = _IPV4_PREFIX.match(value) or _IPV4_MASK.match(value)
-    if match is None:
-        return None
-    try:
-        network = ipaddress.IPv4Interface("%s/%s" % match.groups())
-    except ValueError:
-        return None
-    return "%s %s" % (network.ip, network.netmask)
 
 
 def normalise(attribute, value):
@@ -79,7 +45,7 @@ def normalise(attribute, value):
             return tuple(sorted(normalise(attribute, item) for item in value))
         return normalise(attribute, " ".join(str(item) for item in value))
     text = str(value).strip()
-    address = _address(text)
+    address = comparable_address(text)
     if address is not None:
         return address
     tokens = text.split()
@@ -144,40 +110,3 @@ def secret_paths(value, path):
         for index, item in enumerate(value):
             found += secret_paths(item, "%s[%d]" % (path, index))
     return found
-
-
-def is_ipv4(value):
-    if not isinstance(value, str) or not _IPV4.match(value):
-        return False
-    try:
-        ipaddress.IPv4Address(value)
-    except ValueError:
-        return False
-    return True
-
-
-def is_ipv6(value):
-    """A plain IPv6 address: no prefix length and no zone index (``%port1``), as FortiOS writes them."""
-    if not isinstance(value, str) or "%" in value:
-        return False
-    try:
-        ipaddress.IPv6Address(value)
-    except ValueError:
-        return False
-    return True
-
-
-def address_problem(value, family):
-    """Why ``value`` cannot be an overlay address of IPv``family`` to send to a peer, or None.
-
-    FortiOS's ``ipv4-address``/``ipv6-address`` types take a plain address, without prefix
-    length or zone index (Python would accept ``fe80::1%port1``; FortiOS has no such syntax).
-    The peer installs a host route to the address it receives, so it must be unicast.
-    """
-    if family == 6 and "%" in value:
-        return "an address with a zone index, which FortiOS addresses do not have"
-    if not (is_ipv4(value) if family == 4 else is_ipv6(value)):
-        return "not an IPv%d address" % family
-    if ipaddress.ip_address(value).is_multicast:
-        return "a multicast address; the peer installs a route to this address, so give a unicast one"
-    return None

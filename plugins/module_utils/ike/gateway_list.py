@@ -24,6 +24,7 @@ from __future__ import annotations
 import gc
 import re
 
+from ansible_collections.overlay.fortigate.plugins.module_utils.common.cli import PROMPT_IN_TEXT
 from ansible_collections.overlay.fortigate.plugins.module_utils.common.secret_names import is_secret_name
 
 __all__ = ["GatewayListError", "GatewayListResult", "parse_gateway_list", "GATEWAY_KEYS", "IKE_SA_KEYS"]
@@ -84,10 +85,10 @@ _SNAKE = re.compile(r"[^a-z0-9]+")
 # FortiOS prompt (``FGT # ``, ``FGT (root) # ``, ``FGT (phase1-interface) $ ``) optionally
 # followed by the command, in full or abbreviated form, and ``name X``.
 _PROMPT_ECHO = re.compile(
-    r"^\s*(?:[^\s#$]*\s*(?:\([^)]*\)\s*)?[#$]\s*)?"
-    r"(?:di\w*\s+vpn\s+ike\s+gat\w*(?:\s+li\w*(?:\s+name\s+(?!\S+:)\S+)?)?)(?=\s|$)"
+    r"^\s*(?:%s\s*)?" % PROMPT_IN_TEXT
+    + r"(?:di\w*\s+vpn\s+ike\s+gat\w*(?:\s+li\w*(?:\s+name\s+(?!\S+:)\S+)?)?)(?=\s|$)"
 )
-_PROMPT_ONLY = re.compile(r"^\s*[^\s#$]*\s*(?:\([^)]*\)\s*)?[#$]\s*$")
+_PROMPT_ONLY = re.compile(r"^\s*%s\s*$" % PROMPT_IN_TEXT)
 # Lines FortiOS prints instead of output when a command fails.
 _FORTIOS_ERROR = re.compile(
     r"^\s*(Command fail\..*|Unknown action.*|command parse error.*|Invalid (?:parameter|VDOM).*|"

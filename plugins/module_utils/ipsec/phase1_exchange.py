@@ -12,7 +12,7 @@ first, as its own step, and a refusal on such a release is handled as the articl
 
 from __future__ import annotations
 
-from ansible_collections.overlay.fortigate.plugins.module_utils.cmdb.values import address_problem, normal_address
+from ansible_collections.overlay.fortigate.plugins.module_utils.common.addresses import address_problem, normal_address
 from ansible_collections.overlay.fortigate.plugins.module_utils.cmdb.keys import entry_name
 from ansible_collections.overlay.fortigate.plugins.module_utils.cmdb.reconcile import (
     ObjectSpec,
