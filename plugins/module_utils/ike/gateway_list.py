@@ -15,8 +15,8 @@ know, context (gateway or IKE SA) comes from the keys themselves rather than fro
 indentation, and every value is read with a strict pattern. What cannot be read is
 reported as a warning that names the text, never silently dropped and never a traceback.
 
-The output contract (key names, types, nulls) is documented in the collection README,
-section "Gateway facts".
+The output contract (key names, types, nulls) is ``facts_schema.py``; the README section
+"Gateway facts" and the returned-value docs are written from it.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ import re
 
 from ansible_collections.overlay.fortigate.plugins.module_utils.common.cli import PROMPT_IN_TEXT
 from ansible_collections.overlay.fortigate.plugins.module_utils.common.secret_names import is_secret_name
+from ansible_collections.overlay.fortigate.plugins.module_utils.ike.facts_schema import GATEWAY_KEYS, IKE_SA_KEYS
 
 __all__ = ["GatewayListError", "GatewayListResult", "parse_gateway_list", "GATEWAY_KEYS", "IKE_SA_KEYS"]
 
@@ -44,17 +45,6 @@ class GatewayListResult:
         self.warnings = warnings
 
 
-GATEWAY_KEYS = (
-    "vdom", "vdom_index", "name", "ike_version", "interface", "interface_index",
-    "local_addr", "local_port", "remote_addr", "remote_port", "transport", "tun_id", "tun_id6",
-    "remote_location", "network_id", "virtual_interface_addr_local", "virtual_interface_addr_peer",
-    "overlay_exchanged", "created_seconds", "ike_sa", "ipsec_sa", "auto_discovery", "peer_id",
-    "peer_sn", "extra", "ike_sas",
-)
-IKE_SA_KEYS = (
-    "id", "spi_initiator", "spi_responder", "direction", "status", "status_raw", "proposal",
-    "lifetime", "rekey", "dpd_sent", "dpd_recv", "extra",
-)
 
 _EMPTY_GATEWAY = dict.fromkeys(GATEWAY_KEYS)
 

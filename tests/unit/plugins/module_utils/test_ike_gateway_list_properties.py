@@ -6,19 +6,20 @@ import json
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ansible_collections.overlay.fortigate.plugins.module_utils.ike.gateway_list import (
+from ansible_collections.overlay.fortigate.plugins.module_utils.ike.facts_schema import (
+    GATEWAY_FACTS,
     GATEWAY_KEYS,
+    IKE_SA_FACTS,
     IKE_SA_KEYS,
-    GatewayListError,
-    parse_gateway_list,
+    keys_of_kind,
 )
+from ansible_collections.overlay.fortigate.plugins.module_utils.ike.gateway_list import GatewayListError, parse_gateway_list
 
 from .test_ike_gateway_list import FGT_A_FLATTENED, FGT_A_MULTILINE, IKEV2_DIALUP_HUB
 
 SAMPLES = [FGT_A_MULTILINE, FGT_A_FLATTENED, IKEV2_DIALUP_HUB]
-INT_FIELDS = ("vdom_index", "ike_version", "interface_index", "local_port", "remote_port",
-              "network_id", "created_seconds")
-SA_INT_FIELDS = ("id", "lifetime", "rekey", "dpd_sent", "dpd_recv")
+INT_FIELDS = keys_of_kind(GATEWAY_FACTS, "int")
+SA_INT_FIELDS = keys_of_kind(IKE_SA_FACTS, "int")
 # Characters the output is made of, plus the ones that break naive parsers.
 ALPHABET = st.sampled_from(list("0123456789abcdef:/.-> \n\r\t_sSAIPkeyvdnam") + ["\u00e9", "\x00", "#", "("])
 
