@@ -26,8 +26,8 @@ options:
       - Run the command in this VDOM (C(config vdom) / C(edit X) first), for devices with VDOMs enabled.
       - On a device without VDOMs, C(root) (the default of the group's C(module_defaults) users often
         set) runs the command as is; another name fails.
-      - The VDOM must exist. The module lists the VDOMs first and never enters an unknown name, since
-        C(edit) of an unknown name inside C(config vdom) would create a VDOM.
+      - The VDOM must exist. The cliconf plugin lists the VDOMs first and never enters an unknown name,
+        since C(edit) of an unknown name inside C(config vdom) would create a VDOM.
       - Ignored with O(text).
     type: str
   text:
@@ -40,14 +40,12 @@ options:
     description: Fail when part of the output could not be read, instead of warning.
     type: bool
     default: false
-  access_token:
-    description:
-      - Not used (the command runs over SSH); accepted so that C(module_defaults) for the
-        C(overlay.fortigate.fortigate) group can set the REST token for all modules at once.
-    type: str
 notes:
   - Needs C(ansible_connection=ansible.netcommon.network_cli) and
     C(ansible_network_os=overlay.fortigate.fortios), unless O(text) is given.
+  - Takes no API token (it runs over SSH). Set the REST modules' token per host
+    (C(ansible_httpapi_session_key)) or per module rather than in C(module_defaults) of the
+    C(overlay.fortigate.fortigate) group, which this module belongs to as well.
   - Key material in the output (C(key), C(SK_*)) is never returned.
 attributes:
   check_mode:
@@ -248,8 +246,6 @@ command:
   sample: diagnose vpn ike gateway list name SiteB-to-SiteA
 """
 
-import re
-
 from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.connection import Connection, ConnectionError as AnsibleConnectionError
 
@@ -270,6 +266,7 @@ def cli_word(module, option):
 
 
 def read_from_device(module):
+    """Run the command over the task's network_cli connection (in the VDOM given, by the cliconf plugin)."""
     command = "diagnose vpn ike gateway list"
     if cli_word(module, "name"):
         command += " name %s" % module.params["name"]
@@ -277,41 +274,11 @@ def read_from_device(module):
     if not getattr(module, "_socket_path", None):
         module.fail_json(msg="no device connection: use ansible_connection=ansible.netcommon.network_cli with "
                              "ansible_network_os=overlay.fortigate.fortios, or give text to parse captured output")
-    connection = Connection(module._socket_path)
-    in_vdom = enter_vdom(module, connection, vdom) if vdom else False
     try:
-        output = connection.get(command=command)
+        output = Connection(module._socket_path).run_in_vdom(command=command, vdom=vdom)
     except AnsibleConnectionError as exc:
-        module.fail_json(msg="running '%s' failed: %s" % (command, exc), command=command)
-    finally:
-        if in_vdom:
-            connection.get(command="end")
+        module.fail_json(msg="ike_gateway_facts: %s" % exc, command=command)
     return command, output
-
-
-def enter_vdom(module, connection, vdom):
-    """Enter an existing VDOM's context; False when the device has no VDOMs and ``vdom`` is root.
-
-    ``edit`` of an unknown name inside ``config vdom`` creates a VDOM, so the name is checked
-    against the device's list (``get`` in that context) first.
-    """
-    try:
-        connection.get(command="config vdom")
-    except AnsibleConnectionError as exc:
-        if vdom == "root":
-            return False
-        module.fail_json(msg="vdom %s: the device refused 'config vdom' (are VDOMs enabled?): %s" % (vdom, exc))
-    try:
-        existing = re.findall(r"^== \[ (\S+) \]", connection.get(command="get"), re.MULTILINE)
-    except AnsibleConnectionError as exc:
-        connection.get(command="end")
-        module.fail_json(msg="vdom %s: could not list the VDOMs: %s" % (vdom, exc))
-    if vdom not in existing:
-        connection.get(command="end")
-        module.fail_json(msg="vdom %s does not exist on the device (it has: %s); the module never creates one"
-                             % (vdom, ", ".join(existing) or "none"))
-    connection.get(command="edit %s" % vdom)
-    return True
 
 
 def main():
@@ -322,7 +289,6 @@ def main():
             # Captured output may hold key material (damaged key lines); never echo it back.
             text=dict(type="str", no_log=True),
             strict=dict(type="bool", default=False),
-            access_token=dict(type="str", no_log=True),
         ),
         mutually_exclusive=[["text", "name"]],
         supports_check_mode=True,

@@ -66,6 +66,15 @@ def leave_contexts(prompt, send, command):
     return not prompt_context(prompt())
 
 
+# ``get`` inside ``config vdom`` lists the VDOMs as "== [ root ]" lines.
+_VDOM_LISTED = re.compile(r"^== \[ (\S+) \]", re.MULTILINE)
+
+
+def vdom_names(listing: str) -> list[str]:
+    """The VDOM names of a ``get`` inside ``config vdom``."""
+    return _VDOM_LISTED.findall(listing)
+
+
 def candidate_lines(candidate: Union[str, Iterable[str], None]) -> list[str]:
     """Configuration lines to send: stripped, without blanks and ``#`` comments."""
     if candidate is None:

@@ -10,6 +10,7 @@ from ansible_collections.overlay.fortigate.plugins.module_utils.cmdb.reconcile i
 from .cmdb_lab import P1, P2, client, lab
 from .fake_cmdb import refusal
 
+
 def exchange(device, check_mode=False, **params):
     return phase1_exchange.reconcile(client(device), dict({"name": "SiteA"}, **params), check_mode)
 

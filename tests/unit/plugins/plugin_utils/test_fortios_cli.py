@@ -10,6 +10,7 @@ from ansible_collections.overlay.fortigate.plugins.plugin_utils.fortios_cli impo
     predict_changes,
     prompt_context,
     top_level_paths,
+    vdom_names,
 )
 
 RUNNING_FULL = """\
@@ -171,3 +172,8 @@ def test_leave_contexts_sends_until_the_top_prompt_or_gives_up():
     assert leave_contexts(lambda: prompts[len(sent)], sent.append, "abort") and sent == ["abort", "abort"]
     stuck = []
     assert not leave_contexts(lambda: "FGT (x) # ", stuck.append, "end") and len(stuck) == MAX_CONTEXT_DEPTH
+
+
+def test_vdom_names_from_the_listing_of_config_vdom():
+    listing = "FGT (vdom) # get\n== [ root ]\nname: root\n== [ blue ]\nname: blue\n\nFGT (vdom) # "
+    assert vdom_names(listing) == ["root", "blue"] and vdom_names("") == []
