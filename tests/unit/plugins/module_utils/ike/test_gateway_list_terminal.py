@@ -11,7 +11,7 @@ from ansible_collections.overlay.fortigate.plugins.module_utils.ike.gateway_list
     parse_gateway_list,
 )
 
-from .test_ike_gateway_list import FGT_A_FLATTENED, FGT_A_MULTILINE, IKEV2_DIALUP_HUB
+from .test_gateway_list import FGT_A_FLATTENED, FGT_A_MULTILINE, IKEV2_DIALUP_HUB
 
 KEY_LINES = {
     FGT_A_MULTILINE: "  key: fc443e8594fa5be2-eae13f4db24b4d78",

@@ -4,7 +4,7 @@ import pytest
 
 from ansible_collections.overlay.fortigate.plugins.module_utils.cmdb.client import CmdbClient, CmdbError
 
-from .cmdb_lab import P1, lab
+from .lab import P1, lab
 from .fake_cmdb import refusal
 
 

@@ -11,7 +11,7 @@ from ansible_collections.overlay.fortigate.plugins.module_utils.ike.gateway_list
     parse_gateway_list,
 )
 
-FIXTURES = pathlib.Path(__file__).resolve().parents[2] / "fixtures" / "ike_gateway_list"
+FIXTURES = pathlib.Path(__file__).resolve().parents[3] / "fixtures" / "ike_gateway_list"
 WITH_FACTS = sorted(p.stem for p in FIXTURES.glob("*.txt") if p.with_suffix(".json").exists())
 GARBAGE = sorted(p.stem for p in FIXTURES.glob("garbage_*.txt"))
 # The article's author annotated two outputs; the parser must say it skipped those notes.

@@ -6,7 +6,7 @@ import pytest
 from ansible_collections.overlay.fortigate.plugins.module_utils.cmdb import objects as cmdb_object
 from ansible_collections.overlay.fortigate.plugins.module_utils.cmdb.reconcile import ReconcileError, WriteError
 
-from .cmdb_lab import P1, client, lab
+from .lab import P1, client, lab
 from .fake_cmdb import refusal
 
 
@@ -136,3 +136,78 @@ def test_removing_an_existing_object_reads_it_once_then_deletes():
 def test_absent_without_a_key_is_refused():
     with pytest.raises(ReconcileError, match="state=absent needs mkey"):
         cmdb(lab(), path="router/bgp", state="absent")
+
+
+# ---- any table, singleton or member; secrets; several objects -------------------------------------
+def test_member_of_sub_table_without_touching_others():
+    device = lab()
+    cmdb(device, path="router/bgp/neighbor", mkey="10.0.0.2", config={"remote-as": "65000"})
+    assert device.writes() == [("POST", "router/bgp/neighbor", None, {"remote-as": "65000", "ip": "10.0.0.2"})]
+    assert set(device.tables["router/bgp/neighbor"]) == {"10.0.0.1", "10.0.0.2"}
+
+
+def test_normalised_values_are_not_rewritten():
+    device = lab()
+    result = cmdb(device, path="system/interface", mkey="Lo0",
+                  config={"ip": "10.200.1.1/32", "allowaccess": ["https", "ping"]})
+    assert not result["changed"] and device.writes() == []
+
+
+def test_unchanged_secret_not_rewritten_and_rotation_explicit():
+    device = lab()
+    assert not cmdb(device, path=P1, mkey="SiteA", secrets={"psksecret": "old"})["changed"]
+    rotated = cmdb(device, path=P1, mkey="SiteA", secrets={"psksecret": "new"}, update_secrets="always")
+    assert rotated["changed"] and device.tables[P1]["SiteA"]["psksecret"] == "new"
+    assert "new" not in repr(rotated) and "old" not in repr(rotated["diff"])
+
+
+def test_secret_in_config_is_refused_with_the_fix():
+    with pytest.raises(ReconcileError, match="^config.psksecret is a secret: give it under secrets"):
+        cmdb(lab(), path=P1, mkey="SiteA", config={"psksecret": "x"})
+
+
+def test_secret_in_a_child_table_is_refused_with_its_path():
+    with pytest.raises(ReconcileError, match="^config.neighbor\\[0\\].password is a secret"):
+        cmdb(lab(), path="router/bgp", config={"neighbor": [{"ip": "10.0.0.9", "password": "s3cr3t"}]})
+
+
+def test_any_attribute_given_as_secret_is_treated_as_one():
+    device = lab()
+    device.tables["system/interface"]["Lo0"]["auth-pwd"] = "ENC Zm9v"
+    result = cmdb(device, path="system/interface", mkey="Lo0", secrets={"auth-pwd": "hunter22"})
+    assert not result["changed"] and device.writes() == []
+    rotated = cmdb(device, path="system/interface", mkey="Lo0", secrets={"auth-pwd": "hunter23"},
+                   update_secrets="always")
+    assert rotated["changed"] and "hunter23" not in repr(rotated) and "ENC Zm9v" not in repr(rotated["diff"])
+
+
+def test_several_objects_checked_before_first_write():
+    device = lab()
+    with pytest.raises(ReconcileError, match="objects\\[1\\].*no such CMDB table"):
+        cmdb(device, path=None, objects=[
+            {"path": "system/interface", "mkey": "Lo1", "config": {"type": "loopback"}},
+            {"path": "vpn.ipsec/phase9", "mkey": "x", "config": {"a": 1}},
+        ])
+    assert device.writes() == []
+
+
+def test_singleton_and_absent():
+    device = lab()
+    result = cmdb(device, path="router/bgp", config={"router_id": "10.200.1.9"})
+    assert result["changed"] and device.singletons["router/bgp"]["router-id"] == "10.200.1.9"
+    cmdb(device, path="router/bgp/neighbor", mkey="10.0.0.1", state="absent")
+    assert "10.0.0.1" not in device.tables["router/bgp/neighbor"]
+    assert not cmdb(device, path="router/bgp/neighbor", mkey="10.0.0.1", state="absent")["changed"]
+
+
+def test_device_error_message_names_object_field_and_cli_error():
+    device = lab()
+    device.refuse.append(lambda m, p, k, b: refusal(
+        500, -651, "node_check_object fail! for interface port99\nCommand fail. Return code -651")
+        if m == "PUT" else None)
+    with pytest.raises(WriteError) as caught:
+        cmdb(device, path=P1, mkey="SiteA", config={"interface": "port99"})
+    message = str(caught.value)
+    assert "vpn.ipsec/phase1-interface/SiteA (vdom root)" in message
+    assert "FortiOS error -651 (input value is invalid)" in message and "field 'interface'" in message
+    assert "node_check_object fail! for interface port99" in message

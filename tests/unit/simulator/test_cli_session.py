@@ -13,7 +13,7 @@ from fortigate_sim.device import Device
 from fortigate_sim.enc import SecretBox
 from fortigate_sim.lab import load_lab
 
-LAB = Path(__file__).resolve().parent / "labs" / "connection-lab.yml"
+LAB = Path(__file__).resolve().parents[2] / "integration" / "connection" / "labs" / "connection-lab.yml"
 
 
 class _Lab:

@@ -15,7 +15,7 @@ from ansible_collections.overlay.fortigate.plugins.module_utils.ike.facts_schema
 )
 from ansible_collections.overlay.fortigate.plugins.module_utils.ike.gateway_list import GatewayListError, parse_gateway_list
 
-from .test_ike_gateway_list import FGT_A_FLATTENED, FGT_A_MULTILINE, IKEV2_DIALUP_HUB
+from .test_gateway_list import FGT_A_FLATTENED, FGT_A_MULTILINE, IKEV2_DIALUP_HUB
 
 SAMPLES = [FGT_A_MULTILINE, FGT_A_FLATTENED, IKEV2_DIALUP_HUB]
 INT_FIELDS = keys_of_kind(GATEWAY_FACTS, "int")

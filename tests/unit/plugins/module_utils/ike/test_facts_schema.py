@@ -12,9 +12,9 @@ from ansible_collections.overlay.fortigate.plugins.module_utils.ike.facts_schema
 )
 from ansible_collections.overlay.fortigate.plugins.module_utils.ike.gateway_list import parse_gateway_list
 
-from .test_ike_gateway_list import IKEV2_DIALUP_HUB
+from .test_gateway_list import IKEV2_DIALUP_HUB
 
-ROOT = pathlib.Path(__file__).resolve().parents[4]
+ROOT = pathlib.Path(__file__).resolve().parents[5]
 TYPES = {"str": str, "int": int, "bool": bool, "dict": dict, "list": list}
 
 
