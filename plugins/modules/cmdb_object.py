@@ -6,7 +6,7 @@
 
 DOCUMENTATION = r"""
 module: cmdb_object
-short_description: Manage any FortiGate CMDB table entry, singleton or sub-table member, idempotently
+short_description: Manage any FortiOS CMDB table entry, singleton or sub-table member of a FortiGate, idempotently
 version_added: 0.1.0
 author: overlay.fortigate maintainers (@overlay-fortigate)
 description:

@@ -148,7 +148,7 @@ def test_layout_variants_give_identical_facts(mangle):
     assert gateways == parse(FGT_A_MULTILINE)[0]
 
 
-def test_seed_before_peer_not_exchanged_and_annotation_reported():
+def test_kb253455_before_peer_not_exchanged_and_annotation_reported():
     text = (
         "FGT2 # diagnose vpn ike gateway list vd: root/0 name: SiteB-to-SiteA version: 1 interface: port1 3 "
         "addr: 10.47.1.80:500 -> 10.47.2.86:500 tun_id: 10.47.1.42/::10.47.1.42 remote_location: 0.0.0.0 "

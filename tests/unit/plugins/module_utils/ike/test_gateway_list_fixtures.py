@@ -16,8 +16,8 @@ WITH_FACTS = sorted(p.stem for p in FIXTURES.glob("*.txt") if p.with_suffix(".js
 GARBAGE = sorted(p.stem for p in FIXTURES.glob("garbage_*.txt"))
 # The article's author annotated two outputs; the parser must say it skipped those notes.
 EXPECTED_WARNINGS = {
-    "seed_before_fgt_b_flat": ["<----- Peer tunnel IP 0.0.0.0."],
-    "seed_after_fgt_b_flat": ["<----- Peer tunnel IP exchanged."],
+    "kb253455_before_fgt_b_flat": ["<----- Peer tunnel IP 0.0.0.0."],
+    "kb253455_after_fgt_b_flat": ["<----- Peer tunnel IP exchanged."],
 }
 
 

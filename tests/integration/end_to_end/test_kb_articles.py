@@ -1,4 +1,4 @@
-"""The two seed articles and the ADVPN reference design, end to end on the simulated lab: configured
+"""Fortinet KB 253455 (exchange-interface-ip), KB 189536 (auto-negotiate) and the ADVPN reference design, end to end on the simulated lab: configured
 over HTTPS with the collection's modules, observed over SSH with network_cli and our plugins."""
 
 TUNNEL = {"FGT_1": "SiteA-to-SiteB", "FGT2": "SiteB-to-SiteA"}
