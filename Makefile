@@ -15,18 +15,24 @@ export PATH := $(BIN):$(PATH)
 export ANSIBLE_COLLECTIONS_PATH := $(DEVCOLL)
 export ANSIBLE_HOME := $(CURDIR)/.cache/ansible-home
 export ANSIBLE_LOCAL_TEMP := $(CURDIR)/.cache/ansible-tmp
+# The simulator's parsed fortinet.fortios schema (simulator/README.md "Schema").
+export FORTIGATE_SIM_CACHE := $(CURDIR)/.cache/fortigate-sim
 export ANSIBLE_NOCOLOR := 1
 export PY_COLORS := 0
 
 SETUP_INPUTS := requirements-dev.txt constraints.txt $(wildcard simulator/pyproject.toml)
 
-.PHONY: setup demo test lint sanity units docs integration molecule bench lock changelog clean help
+.PHONY: setup browser demo demo-kb test lint sanity units docs integration molecule bench lock changelog clean help sim-wheel ee
 
 help:
-	@echo "make demo   - run the main job on the embedded simulated lab"
+	@echo "make demo   - build a dual-hub ADVPN from an example intent on a generated simulated lab"
+	@echo "make demo-kb - the exchange-interface-ip article (KB 253455) on the embedded lab"
 	@echo "make test   - every quality gate: lint, sanity, unit, docs, integration, molecule"
 	@echo "make setup  - bootstrap .venv/ and the collection path (done by demo and test)"
+	@echo "make browser - headless Chromium + chromedriver for the report page test (done by test, integration)"
 	@echo "make bench  - benchmarks in bench/ (not part of test)"
+	@echo "make sim-wheel - the simulator alone as a wheel in dist/ (pip install dist/fortigate_sim-*.whl)"
+	@echo "make ee     - execution environment build context in .cache/ee/context (then podman build)"
 
 setup: $(STAMP) $(DEVCOLL)/ansible_collections/overlay/fortigate
 
@@ -42,10 +48,17 @@ $(DEVCOLL)/ansible_collections/overlay/fortigate:
 	mkdir -p $(DEVCOLL)/ansible_collections/overlay
 	ln -sfn $(CURDIR) $@
 
+# The report page test drives Debian's chromium through chromium-driver (apt-get, as root or via sudo).
+browser:
+	tools/install-browser
+
 demo: setup
 	tools/demo
 
-test: setup
+demo-kb: setup
+	tools/demo-kb
+
+test: setup browser
 	tools/run-gates
 
 lint: setup
@@ -60,7 +73,7 @@ units: setup
 docs: setup
 	tools/run-gates docs
 
-integration: setup
+integration: setup browser
 	tools/run-gates integration
 
 molecule: setup
@@ -68,6 +81,15 @@ molecule: setup
 
 bench: setup
 	$(BIN)/python bench/run_all.py
+
+# The simulator on its own (same version as the collection), for users' own labs and molecule scenarios.
+sim-wheel: setup
+	$(BIN)/python -m pip wheel --quiet --no-deps --no-build-isolation ./simulator -w dist/
+	rm -rf simulator/build
+	@ls dist/fortigate_sim-*.whl
+# Execution environment build context (ansible-builder create); no container engine needed.
+ee: setup
+	tools/ee-context
 
 # Refresh constraints.txt from a scratch venv (maintainers only).
 lock:

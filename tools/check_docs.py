@@ -65,10 +65,13 @@ def check_type(doc_type, names, problems):
     docs = json.loads(proc.stdout)
     for fqcn in fqcns:
         entry = docs.get(fqcn) or {}
-        doc = entry.get("doc") or {}
+        # Roles document entry points (meta/argument_specs.yml); plugins a single "doc".
+        doc = (entry.get("entry_points") or {}).get("main") or {} if doc_type == "role" else entry.get("doc") or {}
         if not doc.get("short_description"):
             problems.append("%s %s: no documentation rendered" % (doc_type, fqcn))
-        if doc_type not in ("role",) and not entry.get("examples"):
+        if doc_type == "role" and not doc.get("options"):
+            problems.append("role %s: meta/argument_specs.yml documents no option" % fqcn)
+        if doc_type != "role" and not entry.get("examples"):
             problems.append("%s %s: no EXAMPLES" % (doc_type, fqcn))
     if proc.stderr.strip():
         problems.append("ansible-doc -t %s warned: %s" % (doc_type, proc.stderr.strip()[-500:]))

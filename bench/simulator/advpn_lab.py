@@ -2,14 +2,19 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """The lab both simulator benchmarks use: an ADVPN hub with N spokes and BGP on loopback.
 
-Hub ``HUB`` (dial-up phase1 ``EDGE``, auto-discovery sender, BGP neighbor-range), spokes ``S001``…
-(static phase1 ``H1`` to the hub, auto-negotiate, loopback, BGP neighbor to the hub loopback, a LAN).
-It converges: every spoke's BGP session comes up and the LANs are exchanged.
+The underlay is ``fortigate-sim lab advpn --hubs 1 --overlays 1 --spokes N`` (``fortigate_sim.labgen``:
+``HUB1``, ``SPOKE1``…, WAN ``port1`` on transport ``ISP1``, LAN ``port2``, default routes); this file
+adds the overlay on top of each device's generated configuration: hub dial-up phase1 ``EDGE``
+(auto-discovery sender, BGP neighbor-range), spokes a static phase1 ``H1`` to the hub's ISP1 address
+(auto-negotiate, loopback, BGP neighbor to the hub loopback, their LAN announced). It converges: every
+spoke's BGP session comes up and the LANs are exchanged. Each device also gets the firewall policies
+the traffic needs (hub: overlay<->overlay, overlay->loopback for BGP and ping; spokes: LAN<->overlay,
+overlay->LAN and loopback).
 """
 
 from __future__ import annotations
 
-import yaml
+from fortigate_sim.labgen import advpn_lab, dump
 
 PSK = "bench-model-psk"
 
@@ -23,10 +28,6 @@ config system interface
     next
 end
 config router static
-    edit 1
-        set gateway 203.0.113.254
-        set device "port1"
-    next
     edit 2
         set dst 10.200.0.0 255.255.0.0
         set blackhole enable
@@ -50,6 +51,26 @@ config vpn ipsec phase2-interface
         set phase1name "EDGE"
         set proposal aes256gcm
         set keepalive enable
+    next
+end
+config firewall policy
+    edit 1
+        set name "overlay-to-overlay"
+        set srcintf "EDGE"
+        set dstintf "EDGE"
+        set srcaddr "all"
+        set dstaddr "all"
+        set action accept
+        set service "ALL"
+    next
+    edit 2
+        set name "overlay-to-loopback"
+        set srcintf "EDGE"
+        set dstintf "Lo0"
+        set srcaddr "all"
+        set dstaddr "all"
+        set action accept
+        set service "BGP" "PING"
     next
 end
 config router bgp
@@ -85,19 +106,13 @@ config system interface
         set allowaccess ping
     next
 end
-config router static
-    edit 1
-        set gateway 100.64.255.254
-        set device "port1"
-    next
-end
 config vpn ipsec phase1-interface
     edit "H1"
         set interface "port1"
         set ike-version 2
         set peertype any
         set proposal aes256gcm-prfsha256
-        set remote-gw 203.0.113.1
+        set remote-gw {hub_wan}
         set auto-discovery-receiver enable
         set exchange-ip-addr4 {lo}
         set psksecret "{psk}"
@@ -108,6 +123,26 @@ config vpn ipsec phase2-interface
         set phase1name "H1"
         set proposal aes256gcm
         set auto-negotiate enable
+    next
+end
+config firewall policy
+    edit 1
+        set name "lan-to-overlay"
+        set srcintf "port2"
+        set dstintf "H1"
+        set srcaddr "all"
+        set dstaddr "all"
+        set action accept
+        set service "ALL"
+    next
+    edit 2
+        set name "overlay-to-lan"
+        set srcintf "H1"
+        set dstintf "port2" "Lo0"
+        set srcaddr "all"
+        set dstaddr "all"
+        set action accept
+        set service "ALL"
     next
 end
 config router bgp
@@ -129,13 +164,14 @@ end
 
 
 def lab_yaml(spokes: int) -> str:
-    devices = [{"name": "HUB", "interfaces": [{"name": "port1", "ip": "203.0.113.1/24", "role": "wan"}],
-                "config": HUB}]
-    for i in range(1, spokes + 1):
-        lo, lan = f"10.200.{i // 250}.{i % 250 + 1}", f"10.{1 + i // 250}.{i % 250}.0"
-        devices.append({"name": f"S{i:03d}", "config": SPOKE.format(lo=lo, lan=lan, psk=PSK), "interfaces": [
-            {"name": "port1", "ip": f"100.64.{i // 250}.{i % 250 + 1}/16", "role": "wan"},
-            {"name": "port2", "ip": f"10.{1 + i // 250}.{i % 250}.1/24", "role": "lan", "allowaccess": "ping"}]})
-    return yaml.safe_dump({"lab": f"bench-model-{spokes}", "devices": devices,
-                           "defaults": {"admin": {"user": "admin", "password": "auto"}, "api_token": "auto"}},
-                          sort_keys=False)
+    lab = advpn_lab(hubs=1, overlays=1, spokes=spokes, name=f"bench-model-{spokes}")
+    hub_wan = lab["addressing"]["HUB1"]["wan"]["ISP1"]["address"]
+    for device in lab["devices"]:
+        site = lab["addressing"][device["name"]]
+        if site["role"] == "hub":
+            device["config"] += HUB
+            continue
+        s = site["index"]
+        lo = f"10.200.{s // 250}.{s % 250 + 1}"
+        device["config"] += SPOKE.format(lo=lo, lan=site["lan"]["prefix"].split("/")[0], psk=PSK, hub_wan=hub_wan)
+    return dump(lab)

@@ -57,21 +57,21 @@ def main() -> int:
             return output
 
         rows = [("first convergence (IKE, phase2, BGP)", timed(runtime.model.refresh))]
-        established = run("HUB", "get router info bgp summary").count("\n10.200.")
-        baseline = timed(lambda: run("HUB", "get system status"), args.repeat)
+        established = run("HUB1", "get router info bgp summary").count("\n10.200.")
+        baseline = timed(lambda: run("HUB1", "get system status"), args.repeat)
         rows.append(("get system status (baseline)", baseline))
-        rows.append(("HUB diagnose vpn ike gateway list", timed(lambda: run("HUB", "diagnose vpn ike gateway list"), args.repeat)))
-        rows.append(("HUB get router info bgp summary", timed(lambda: run("HUB", "get router info bgp summary"), args.repeat)))
-        rows.append(("S001 get router info routing-table all", timed(lambda: run("S001", "get router info routing-table all"), args.repeat)))
+        rows.append(("HUB1 diagnose vpn ike gateway list", timed(lambda: run("HUB1", "diagnose vpn ike gateway list"), args.repeat)))
+        rows.append(("HUB1 get router info bgp summary", timed(lambda: run("HUB1", "get router info bgp summary"), args.repeat)))
+        rows.append(("SPOKE1 get router info routing-table all", timed(lambda: run("SPOKE1", "get router info routing-table all"), args.repeat)))
 
-        store = runtime.devices["S002"].store
+        store = runtime.devices["SPOKE2"].store
         target = Target(TABLES["vpn.ipsec/phase1-interface"], "root", "H1")
         flip = iter(["enable", "disable"] * args.repeat)
         rows.append(("config change on one spoke + refresh", timed(
             lambda: (store.write(target, {"dpd": "on-idle" if next(flip) == "enable" else "on-demand"}, create=False),
                      runtime.model.refresh()), args.repeat)))
-        rows.append(("spoke-to-spoke ping (creates a shortcut)", timed(lambda: run("S001", "execute ping -c 1 10.1.2.1"))))
-        shortcut = "S001 shortcut: " + ("yes" if "H1_0" in run("S001", "get vpn ipsec tunnel summary") else "no")
+        rows.append(("spoke-to-spoke ping (creates a shortcut)", timed(lambda: run("SPOKE1", "execute ping -c 1 10.1.2.1"))))
+        shortcut = "SPOKE1 shortcut: " + ("yes" if "H1_0" in run("SPOKE1", "get vpn ipsec tunnel summary") else "no")
     print(f"lab: 1 hub + {args.spokes} spokes, BGP sessions established on the hub: {established}; {shortcut}")
     print(f"{'operation':<42} {'seconds':>9} {'vs baseline':>12}")
     for name, seconds in rows:

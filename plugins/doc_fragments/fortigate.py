@@ -40,3 +40,18 @@ attributes:
     membership:
       - overlay.fortigate.fortigate
 """
+
+    READ_ATTRIBUTES = r"""
+attributes:
+  check_mode:
+    description: Reads only; runs the same in check mode.
+    support: full
+  diff_mode:
+    description: Returns no diff.
+    support: none
+  action_group:
+    description: Member of the C(overlay.fortigate.fortigate) action group for C(module_defaults).
+    support: full
+    membership:
+      - overlay.fortigate.fortigate
+"""

@@ -48,20 +48,11 @@ notes:
     C(overlay.fortigate.fortigate) group, which this module belongs to as well.
   - Key material in the output (C(key), C(SK_*)) is never returned.
 attributes:
-  check_mode:
-    description: Reads only.
-    support: full
-  diff_mode:
-    description: Returns no diff.
-    support: none
   facts:
     description: Sets C(fortios_ike_gateways) and C(fortios_ike_summary).
     support: full
-  action_group:
-    description: Member of the C(overlay.fortigate.fortigate) action group.
-    support: full
-    membership:
-      - overlay.fortigate.fortigate
+extends_documentation_fragment:
+  - overlay.fortigate.fortigate.read_attributes
 seealso:
   - plugin: overlay.fortigate.parse_ike_gateway_list
     plugin_type: filter
@@ -256,6 +247,12 @@ from ansible_collections.overlay.fortigate.plugins.module_utils.ike.gateway_list
 )
 from ansible_collections.overlay.fortigate.plugins.module_utils.ike.summary import summarize
 
+NEEDS_CLI = ("ike_gateway_facts runs 'diagnose vpn ike gateway list' over SSH, but the task's connection offers no "
+             "CLI commands (ansible.netcommon.httpapi is REST only): set ansible_connection: "
+             "ansible.netcommon.network_cli for this task (in its vars, with ansible_network_os: "
+             "overlay.fortigate.fortios and the SSH port as ansible_port), or give text to parse captured output")
+
+
 
 def cli_word(module, option):
     value = module.params[option]
@@ -277,6 +274,8 @@ def read_from_device(module):
     try:
         output = Connection(module._socket_path).run_in_vdom(command=command, vdom=vdom)
     except AnsibleConnectionError as exc:
+        if getattr(exc, "code", None) == -32601 or "Method not found" in str(exc):
+            module.fail_json(msg=NEEDS_CLI)  # an httpapi (REST only) connection: say how to get the CLI
         module.fail_json(msg="ike_gateway_facts: %s" % exc, command=command)
     return command, output
 

@@ -29,8 +29,10 @@ class Behaviour:
     api_authentication: bool = True
     # ?access_token= in the URL is refused from 7.4.5 unless system global rest-api-key-url-query.
     token_in_query_allowed: bool = False
-    # How to treat attributes the simulator's schema does not model: store | ignore | reject.
-    unknown_attributes: str = "store"
+    # REST writes naming an attribute this release does not have: ignore (accepted, dropped: a
+    # removed attribute keeps showing as a diff in terraform-provider-fortios issue #205) | reject
+    # (-61, as the CLI answers). Never stored either way.
+    unknown_attributes: str = "ignore"
     # Tunnel model (reference §5.1, unverified): does a phase1 with auto-discovery sender/receiver
     # send its tunnel interface address even without exchange-interface-ip? A wizard-built ADVPN
     # hub was seen learning spoke tunnel IPs; no source says why. Consulted on the sending device.
@@ -38,6 +40,11 @@ class Behaviour:
     # Tunnel model (KB 189536): "the FortiGate can never be the initiator" on a dial-up server, so
     # auto-negotiate on a phase2 of a type-dynamic phase1 does nothing unless this is true.
     dialup_server_autonegotiate: bool = False
+    # Firewall policies (model/policy.py): does traffic to *another* interface's address (a loopback
+    # reached over a tunnel) need that interface's allowaccess on top of the firewall policy? Fortinet
+    # configures both (admin guide: loopback probe point with allowaccess ping "so that it can be used
+    # for measurements"); no source says the policy alone is refused. Consulted on the receiving device.
+    other_interface_allowaccess: bool = True
 
     @classmethod
     def for_version(cls, version: FosVersion | str, overrides: dict[str, Any] | None = None) -> "Behaviour":
@@ -65,8 +72,8 @@ class Behaviour:
         result = replace(self, **clean)
         if result.autoneg_on_dynamic_phase1 not in AUTONEG_MODES:
             raise ValueError(f"autoneg_on_dynamic_phase1 must be one of {AUTONEG_MODES}")
-        if result.unknown_attributes not in ("store", "ignore", "reject"):
-            raise ValueError("unknown_attributes must be store, ignore or reject")
+        if result.unknown_attributes not in ("ignore", "reject"):
+            raise ValueError("unknown_attributes must be ignore or reject")
         return result
 
     def as_dict(self) -> dict[str, Any]:

@@ -1,8 +1,9 @@
 """The lab's certificate authority and per-device server certificates (``cryptography``).
 
 The CA lives in ``<workdir>/ca/`` and is kept across restarts, so an inventory's
-``ansible_httpapi_ca_path`` stays valid. Server certificates carry SANs ``127.0.0.1`` and
-``localhost`` (plus the device hostname), so clients can validate them. Keys are EC P-256: quick to
+``ansible_httpapi_ca_path`` stays valid. Server certificates carry SANs for the device's own
+loopback address (``ansible_host``), ``127.0.0.1`` and ``localhost`` (plus the device hostname), so
+clients can validate them. Keys are EC P-256: quick to
 generate for a 200-device lab.
 """
 
@@ -64,24 +65,29 @@ class LabCA:
         _write_private(self.key_path, _key_pem(key))
         self.cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
 
-    def server_context(self, directory: Path, hostname: str) -> ssl.SSLContext:
+    def server_context(self, directory: Path, hostname: str, address: str = "127.0.0.1") -> ssl.SSLContext:
         """TLS server context for one device; its cert/key are (re)used from ``directory``."""
         cert_path, key_path = directory / "server.pem", directory / "server.key"
-        if not (cert_path.exists() and key_path.exists()) or not self._issued_by_me(cert_path):
-            self._issue(cert_path, key_path, hostname)
+        if not (cert_path.exists() and key_path.exists()) or not self._valid_for(cert_path, address):
+            self._issue(cert_path, key_path, hostname, address)
         context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
         context.load_cert_chain(cert_path, key_path)
         return context
 
-    def _issued_by_me(self, cert_path: Path) -> bool:
+    def _valid_for(self, cert_path: Path, address: str) -> bool:
+        """Issued by this CA and naming ``address`` (a device's address can change between starts)."""
         cert = x509.load_pem_x509_certificate(cert_path.read_bytes())
-        return cert.issuer == self.cert.subject
+        if cert.issuer != self.cert.subject:
+            return False
+        sans = cert.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
+        return ipaddress.ip_address(address) in sans.get_values_for_type(x509.IPAddress)
 
-    def _issue(self, cert_path: Path, key_path: Path, hostname: str) -> None:
+    def _issue(self, cert_path: Path, key_path: Path, hostname: str, address: str) -> None:
         cert_path.parent.mkdir(parents=True, exist_ok=True)
         key = ec.generate_private_key(ec.SECP256R1())
         now = datetime.datetime.now(datetime.timezone.utc)
-        sans = [x509.IPAddress(ipaddress.ip_address("127.0.0.1")), x509.DNSName("localhost")]
+        sans = [x509.IPAddress(ipaddress.ip_address(a)) for a in dict.fromkeys((address, "127.0.0.1"))]
+        sans.append(x509.DNSName("localhost"))
         if hostname and hostname != "localhost" and all(c.isalnum() or c in "-." for c in hostname):
             sans.append(x509.DNSName(hostname))
         cert = (

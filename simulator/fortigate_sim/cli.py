@@ -19,7 +19,7 @@ import urllib.request
 from pathlib import Path
 from typing import Optional
 
-from .lab import ADMIN_KEY_HEADER, LabRuntime
+from .files import ADMIN_KEY_HEADER, atomic_write
 
 
 def _state(workdir: Path) -> Optional[dict]:
@@ -69,7 +69,7 @@ def _probe(state: dict, timeout: float) -> list[str]:
     context = ssl.create_default_context(cafile=state["ca_path"])
     waiting = []
     for name, info in state["devices"].items():
-        url = f"https://127.0.0.1:{info['https_port']}/api/v2/monitor/system/status"
+        url = f"https://{info.get('address', '127.0.0.1')}:{info['https_port']}/api/v2/monitor/system/status"
         try:
             urllib.request.urlopen(url, context=context, timeout=timeout).close()
         except urllib.error.HTTPError:
@@ -140,10 +140,10 @@ def cmd_status(args) -> int:
         print(json.dumps(state | {"admin_key": "***"}, indent=1))
         return 0
     print(f"lab {state['lab']} (pid {state['pid']}), CA {state['ca_path']}")
-    print(f"{'device':<20} {'version':<9} {'https':>6} {'http':>6} {'ssh':>6}")
+    print(f"{'device':<20} {'version':<9} {'address':<16} {'https':>6} {'http':>6} {'ssh':>6}")
     for name, info in state["devices"].items():
-        print(f"{name:<20} {info['version']:<9} {info['https_port']:>6} {info['http_port'] or '-':>6}"
-              f" {info.get('ssh_port') or '-':>6}")
+        print(f"{name:<20} {info['version']:<9} {info['address']:<16} {info['https_port']:>6}"
+              f" {info['http_port'] or '-':>6} {info.get('ssh_port') or '-':>6}")
     return 0
 
 
@@ -234,8 +234,26 @@ def cmd_model(args) -> int:
     return 0
 
 
+def cmd_lab_advpn(args) -> int:
+    """Write an underlay-only ADVPN lab file (see labgen.py for the addressing)."""
+    from .labgen import lab_text
+    try:
+        text = lab_text(args.hubs, args.overlays, args.spokes, args.version, args.seed)
+    except ValueError as exc:
+        print(f"fortigate-sim lab advpn: {exc}", file=sys.stderr)
+        return 2
+    if args.output == "-":
+        sys.stdout.write(text)
+    else:
+        atomic_write(Path(args.output), text)
+        print(f"lab written to {args.output}: {args.hubs} hub(s), {args.spokes} spoke(s), "
+              f"{args.overlays} overlay(s)")
+    return 0
+
+
 def cmd_run(args) -> int:
     import asyncio
+    from .lab import LabRuntime
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     runtime = LabRuntime(Path(args.workdir), Path(args.lab) if args.lab else None)
     asyncio.run(runtime.run_forever())
@@ -292,6 +310,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--vdom")
     p.add_argument("words", nargs="+", help='e.g. diagnose vpn ike gateway list')
     p.set_defaults(func=cmd_exec)
+    p = sub.add_parser("lab", help="generate a lab file")
+    kinds = p.add_subparsers(dest="kind", required=True)
+    p = kinds.add_parser("advpn", help="hubs and spokes with one underlay transport per overlay, nothing else")
+    p.add_argument("--hubs", type=int, required=True, help="hubs HUB1..HUB<H>")
+    p.add_argument("--overlays", type=int, required=True, help="transports ISP1..ISP<O> (WAN port<o>)")
+    p.add_argument("--spokes", type=int, required=True, help="spokes SPOKE1..SPOKE<S>")
+    p.add_argument("--version", default="7.4.4", help="FortiOS release of every device (default 7.4.4)")
+    p.add_argument("--seed", type=int, default=0, help="varies the serial numbers only, never the addressing")
+    p.add_argument("-o", "--output", required=True, metavar="FILE", help="lab file to write (- for stdout)")
+    p.set_defaults(func=cmd_lab_advpn)
     return parser
 
 

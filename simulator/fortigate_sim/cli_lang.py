@@ -17,13 +17,13 @@ The SSH CLI (a later issue) reuses all of this.
 
 from __future__ import annotations
 
-import copy
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Optional, Union
 
+from . import cli_order
 from .errors import CmdbError
-from .schema import (INTEGER, IPMASK, IPV4, IPV6, MULTI, NAMELIST, OPTION, SECRET, TABLE, TABLES,
-                     Field, TableSchema)
+from .schema import (INTEGER, IPMASK, IPV4, IPV6, MULTI, NAMELIST, OBJECT, OPTION, SECRET, TABLE,
+                     TABLES, Field, TableSchema, clone)
 from .store import UNSET, DeviceStore, Target
 
 # ---- tokenizer ---------------------------------------------------------------------------------
@@ -208,8 +208,9 @@ def _run_table(store: DeviceStore, table: TableSchema, vdom: str, block: ConfigB
 
 def _run_edit(store: DeviceStore, table: TableSchema, vdom: str, edit: EditBlock, origin: str) -> None:
     key = _key(table, edit.key, edit.line)
-    exists = key in store.entries(table.key, vdom)
-    current = store.read(Target(table, vdom, key)) if exists else table.defaults(store.version)
+    entries = store.entries(table.key, vdom)
+    exists = key in entries
+    current = entries[key] if exists else table.default_template(store.version)  # read only
     try:
         body = _build_body(store, table, current, edit.body, vdom)
         if exists:
@@ -217,7 +218,8 @@ def _run_edit(store: DeviceStore, table: TableSchema, vdom: str, edit: EditBlock
         else:
             store.write(Target(table, vdom), {table.mkey: key, **body}, create=True, origin=origin)
     except CmdbError as exc:
-        exc.cli_line = edit.line
+        if not hasattr(exc, "cli_line"):
+            exc.cli_line = edit.line
         raise
 
 
@@ -229,15 +231,21 @@ def _key(table: TableSchema, text: str, line: int) -> Any:
 
 
 def _build_body(store: DeviceStore, schema: TableSchema, current: dict, nodes: list, vdom: str) -> dict:
-    """Turn set/unset/append/... (and nested child-table blocks) into a REST-style body."""
+    """Turn set/unset/append/... (and nested child-table blocks) into a REST-style body.
+
+    An attribute this release does not have fails as on FortiOS (``command parse error``, -61)."""
     body: dict[str, Any] = {}
-    fields = schema.fields
+    fields = schema.available_fields(store.version)
     for node in nodes:
         if isinstance(node, ConfigBlock):
             fld = fields.get(node.path[0]) if len(node.path) == 1 else None
-            if fld is None or fld.kind != TABLE:
+            if fld is None or fld.kind not in (TABLE, OBJECT):
                 raise CliError(node.line, f"unknown sub-table '{' '.join(node.path)}'")
-            rows = body.get(fld.name, copy.deepcopy(current.get(fld.name, [])))
+            if fld.kind == OBJECT:
+                inner = current.get(fld.name) or fld.child.defaults(store.version)
+                body.setdefault(fld.name, {}).update(_build_body(store, fld.child, inner, node.body, vdom))
+                continue
+            rows = body.get(fld.name, clone(current.get(fld.name, [])))
             body[fld.name] = _edit_rows(store, fld.child, rows, node, vdom)
             continue
         if isinstance(node, EditBlock):
@@ -246,12 +254,16 @@ def _build_body(store: DeviceStore, schema: TableSchema, current: dict, nodes: l
             raise CliError(node.line, f"{node.verb} needs an attribute name")
         attr, values = node.args[0], node.args[1:]
         fld = fields.get(attr)
+        if fld is None or fld.kind in (TABLE, OBJECT):
+            exc = CmdbError.unknown_attribute(attr)
+            exc.cli_line = node.line
+            raise exc
         if node.verb == "unset":
             body[attr] = UNSET
         elif node.verb in ("set", "select"):
             if not values:
                 raise CliError(node.line, f"set {attr} needs a value")
-            body[attr] = _value_from_tokens(fld, values)
+            body[attr] = value_from_tokens(fld, values)
         elif node.verb in ("append", "unselect"):
             existing = body.get(attr, current.get(attr, []))
             names = _names(existing)
@@ -259,7 +271,7 @@ def _build_body(store: DeviceStore, schema: TableSchema, current: dict, nodes: l
                 names += [v for v in values if v not in names]
             else:
                 names = [v for v in names if v not in values]
-            body[attr] = _value_from_tokens(fld, names) if names else UNSET
+            body[attr] = value_from_tokens(fld, names) if names else UNSET
         else:
             raise CliError(node.line, f"'{node.verb}' is not valid here")
     return body
@@ -274,11 +286,12 @@ def _edit_rows(store: DeviceStore, schema: TableSchema, rows: list, block: Confi
                 row = {schema.mkey: key, **schema.defaults(store.version)}
                 rows.append(row)
             changes = _build_body(store, schema, row, node.body, vdom)
+            fields = schema.available_fields(store.version)
             for attr, value in changes.items():
-                fld = schema.fields.get(attr)
                 if value is UNSET:
-                    row[attr] = [] if fld is not None and fld.kind in (TABLE, NAMELIST) else (
-                        fld.default if fld is not None else "")
+                    row[attr] = fields[attr].default_for(store.version)
+                elif isinstance(value, dict) and isinstance(row.get(attr), dict):
+                    row[attr] = {**row[attr], **value}
                 else:
                     row[attr] = value
         elif isinstance(node, Command) and node.verb == "delete":
@@ -292,15 +305,17 @@ def _edit_rows(store: DeviceStore, schema: TableSchema, rows: list, block: Confi
 
 def _names(value: Any) -> list[str]:
     if isinstance(value, list):
-        return [str(v.get("name")) if isinstance(v, dict) else str(v) for v in value]
+        return [str(next(iter(v.values()), "")) if isinstance(v, dict) else str(v) for v in value]
     return str(value).split() if value else []
 
 
-def _value_from_tokens(fld: Optional[Field], tokens: list[str]) -> Any:
+def value_from_tokens(fld: Optional[Field], tokens: list[str]) -> Any:
+    """The REST-style value of ``set <attr> <tokens...>`` (one token per quoted word)."""
     if fld is None:
         return tokens[0] if len(tokens) == 1 else " ".join(tokens)
     if fld.kind == NAMELIST:
-        return list(tokens)
+        # subnets come as "a.b.c.d m.m.m.m" pairs; names may hold spaces (one quoted token each)
+        return " ".join(tokens) if fld.key_field.kind == IPMASK else list(tokens)
     if fld.kind in (MULTI, IPMASK, SECRET):
         return " ".join(tokens)
     if len(tokens) != 1:
@@ -310,12 +325,15 @@ def _value_from_tokens(fld: Optional[Field], tokens: list[str]) -> Any:
 
 # ---- renderer ----------------------------------------------------------------------------------
 
-# The order `show` prints tables in. Tunnel interfaces are printed after their phase1-interface so
-# that rendered text can be executed again (FortiOS creates them from the phase1).
+# The order `show` prints tables in, so that rendered text can be executed again: referenced tables
+# before the tables naming them. Tunnel interfaces are printed after their phase1-interface (FortiOS
+# creates them from the phase1). Other configured tables follow, in the collection's order.
 RENDER_ORDER = (
-    "system/global", "system/settings", "system/interface", "firewall/address",
-    "vpn.ipsec/phase1-interface", "vpn.ipsec/phase2-interface", "vpn.ipsec/phase1",
-    "vpn.ipsec/phase2", "#tunnels", "router/static", "router/bgp", "firewall/policy",
+    "system/global", "system/settings", "system/interface", "firewall/address", "firewall/addrgrp",
+    "firewall/vip", "vpn.ipsec/phase1-interface", "vpn.ipsec/phase2-interface", "vpn.ipsec/phase1",
+    "vpn.ipsec/phase2", "#tunnels", "system/zone", "router/access-list", "router/prefix-list",
+    "router/community-list", "router/route-map", "router/static", "router/policy", "system/sdwan",
+    "router/bgp", "firewall/policy",
 )
 
 
@@ -326,13 +344,16 @@ def quote(text: str) -> str:
 def _format_value(fld: Optional[Field], value: Any) -> Optional[str]:
     kind = fld.kind if fld is not None else None
     if kind == NAMELIST:
-        return " ".join(quote(item["name"]) for item in value) if value else None
+        if not value:
+            return None
+        key = fld.key_field
+        return " ".join(str(item[key.name]) if key.kind == INTEGER else quote(item[key.name]) for item in value)
     if kind in (OPTION, INTEGER, IPV4, IPMASK, IPV6, MULTI, SECRET):
         return str(value) if value != "" else None
     if isinstance(value, bool) or isinstance(value, int):
         return str(value)
     if isinstance(value, (list, dict)):
-        return None  # unmodelled structured attribute: not expressible as one `set`
+        return None  # structured attribute: not expressible as one `set`
     text = str(value)
     if text == "":
         return None
@@ -342,11 +363,16 @@ def _format_value(fld: Optional[Field], value: Any) -> Optional[str]:
 def _render_object(schema: TableSchema, obj: dict, version, full: bool, indent: int) -> list[str]:
     pad = " " * indent
     lines: list[str] = []
-    defaults = schema.defaults(version)
-    for attr, value in obj.items():
+    defaults = schema.default_template(version)
+    fields = schema.available_fields(version)
+    tables = [a for a in obj if (f := fields.get(a)) is not None and f.kind == TABLE]
+    scalars = [a for a in obj if a not in tables]
+    names = cli_order.ordered(schema.key, scalars) + cli_order.ordered(schema.key, tables)  # as FortiOS shows
+    for attr in names:
+        value = obj[attr]
         if attr == schema.mkey or attr in ("q_origin_key",):
             continue
-        fld = schema.fields.get(attr)
+        fld = fields.get(attr)
         if fld is not None and fld.kind == TABLE:
             if value or full:
                 lines.append(f"{pad}config {attr}")
@@ -355,6 +381,11 @@ def _render_object(schema: TableSchema, obj: dict, version, full: bool, indent: 
                     lines += _render_object(fld.child, row, version, full, indent + 8)
                     lines.append(f"{pad}    next")
                 lines.append(f"{pad}end")
+            continue
+        if fld is not None and fld.kind == OBJECT:
+            inner = _render_object(fld.child, value, version, full, indent + 4) if isinstance(value, dict) else []
+            if inner or full:
+                lines += [f"{pad}config {attr}", *inner, f"{pad}end"]
             continue
         if not full and attr in defaults and defaults[attr] == value:
             continue
@@ -392,10 +423,18 @@ def render_table(store: DeviceStore, table_key: str, vdom: str = "root", full: b
     return "\n".join(out) + "\n"
 
 
+def render_order(store: DeviceStore, vdom: str) -> list[str]:
+    """The table keys ``show`` prints for a VDOM: RENDER_ORDER, then every other configured table."""
+    ordered = [key for key in RENDER_ORDER]
+    known = set(ordered)
+    ordered += [key for key in store.table_keys(vdom) if key not in known]
+    return ordered
+
+
 def render(store: DeviceStore, vdom: str = "root", full: bool = False) -> str:
     """The whole configuration as CLI text, in an order that ``execute`` can replay."""
     parts = []
-    for key in RENDER_ORDER:
+    for key in render_order(store, vdom):
         if key == "#tunnels":
             parts.append(render_table(store, "system/interface", vdom, full, tunnels=True))
         elif key == "system/interface":

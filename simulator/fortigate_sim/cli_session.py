@@ -24,11 +24,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Callable, Optional
 
-from . import cli_lang
+from . import cli_lang, refs
 from .cli_grep import PipeError, apply_pipes, split_pipes
 from .cli_lang import Command, ConfigBlock, EditBlock
 from .errors import COMMAND_ERROR, INVALID_VALUE, NOT_FOUND, CmdbError, FieldError
-from .schema import NAMELIST, SECRET, TABLE, TABLES, TableSchema
+from .schema import NAMELIST, OBJECT, SECRET, TABLE, TABLES, TableSchema
 from .store import Target
 
 ROOT, GLOBAL, VDOMS, VDOM, TABLE_CTX, EDIT, CONSOLE = (
@@ -119,7 +119,7 @@ class CliSession:
         self.store = device.store
         self.console = console
         self.operational = operational
-        self.vdom_mode = len(device.spec.vdoms) > 1
+        self.vdom_mode = device.vdom_mode
         self.stack: list[Frame] = [Frame(ROOT, vdom=device.spec.vdoms[0])]
         self.closed = False
         self._lineno = 0
@@ -323,8 +323,8 @@ class CliSession:
             frame.body.append(Command(verb, list(args), self._lineno))
             return ""
         if verb == "config":
-            child = frame.table.fields.get(args[0]) if len(args) == 1 else None
-            if child is None or child.kind != TABLE:
+            child = frame.table.field(args[0], self.store.version) if len(args) == 1 else None
+            if child is None or child.kind not in (TABLE, OBJECT):
                 return parse_error(args[0] if args else "config")
             block = ConfigBlock([args[0]], [], self._lineno)
             frame.body.append(block)
@@ -395,13 +395,9 @@ class CliSession:
         if not args:
             raise CommandFailed(parse_error(verb))
         table, attr, values = frame.table, args[0], args[1:]
-        fld = table.fields.get(attr)
-        if fld is None or attr == table.mkey:
-            if self.store.behaviour.unknown_attributes == "reject" or attr == table.mkey:
-                raise CommandFailed(parse_error(attr))
-            return
-        if not fld.available(self.store.version) or fld.kind == TABLE:
-            raise CommandFailed(parse_error(attr))
+        fld = table.field(attr, self.store.version)
+        if fld is None or attr == table.mkey or fld.kind in (TABLE, OBJECT):
+            raise CommandFailed(parse_error(attr))  # unknown here, or of another release
         if verb == "unset":
             if values:
                 raise CommandFailed(parse_error(values[0]))
@@ -409,27 +405,14 @@ class CliSession:
         if not values:
             raise CommandFailed(command_fail("", COMMAND_ERROR))
         try:
-            fld.parse(cli_lang._value_from_tokens(fld, values))  # noqa: SLF001 - the CLI's own conversion
+            value = fld.parse(cli_lang.value_from_tokens(fld, values), self.store.version)
         except FieldError as exc:
             raise CommandFailed(value_error(exc.token, exc.reason)) from None
         if fld.ref and fld.kind != SECRET:
-            for name in (values if fld.kind == NAMELIST else " ".join(values).split()):
-                if name not in fld.builtin and not self._reference_exists(fld.ref, frame.vdom, name):
+            for name in refs.names(fld, value):
+                if name not in fld.builtin and not refs.exists(self.store, fld, frame.vdom, name):
                     raise CommandFailed(value_error(
                         name, f"entry not found in datasource\n\nvalue parse error before '{name}'"))
-
-    def _reference_exists(self, refs: tuple, vdom: str, name: str) -> bool:
-        if any(ref.startswith("@") for ref in refs):
-            return True  # a sibling child table: checked when the entry is committed
-        for ref in refs:
-            target = TABLES[ref]
-            try:
-                key = target.parse_mkey(name)
-            except FieldError:
-                continue
-            if self.store.exists(ref, vdom, key):
-                return True
-        return False
 
     # ---- stored data behind the current contexts -------------------------------------------------
     def _base(self) -> int:
@@ -597,7 +580,7 @@ class CliSession:
 # ---- helpers ---------------------------------------------------------------------------------------
 
 def _table_paths() -> list[list[str]]:
-    paths = [t.path.split(".") + [t.name] for t in TABLES.values() if "/" not in t.name]
+    paths = [key.split("/", 1)[0].split(".") + [key.split("/", 1)[1]] for key in TABLES]
     return paths + [["system", "console"], ["global"], ["vdom"]]
 
 
@@ -623,7 +606,8 @@ def _format_get(table: TableSchema, obj: dict, key: Any = None) -> str:
             rows = " ".join(f"== [ {row.get(fld.child.mkey)} ]" for row in value)
             lines.append(f"{attr:<20}:{(' ' + rows) if rows else ''}")
         elif fld is not None and fld.kind == NAMELIST:
-            lines.append(f"{attr:<20}: " + " ".join(f'"{item.get("name")}"' for item in value))
+            key = fld.key_field.name
+            lines.append(f"{attr:<20}: " + " ".join(f'"{item.get(key)}"' for item in value))
         else:
             lines.append(f"{attr:<20}: {value}")
     return "\n".join(lines) + "\n"

@@ -46,8 +46,9 @@ class Device:
         self.dir = workdir / spec.name if workdir else None
         self.store = DeviceStore(spec.version, spec.behaviour, box, spec.vdoms)
         self.auth = DeviceAuth(spec.admin_user, spec.admin_password, {spec.api_token: spec.api_user},
-                               cookie_suffix=spec.serial[-8:], settings=self._auth_settings)
+                               cookie_suffix=spec.serial[-8:], settings=self.auth_settings)
         self.log = RequestLog(self.dir / "requests.jsonl" if self.dir else None)
+        self.address = "127.0.0.1"  # its own loopback address, set by the lab (see loopback.py)
         self.https_port: Optional[int] = None
         self.http_port: Optional[int] = None
         self.ssh_port: Optional[int] = None
@@ -88,7 +89,7 @@ class Device:
         if not self.config_path:
             return
         self.config_path.parent.mkdir(parents=True, exist_ok=True)
-        data = json.dumps(self.store.to_state(), indent=1, sort_keys=False)
+        data = json.dumps(self.store.to_state(), separators=(",", ":"))  # compact: saved on every change
         fd, tmp = tempfile.mkstemp(dir=self.config_path.parent, prefix=".config-", suffix=".json")
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as handle:
@@ -102,9 +103,16 @@ class Device:
 
     # ---- settings read from the CMDB --------------------------------------------------------
     def global_setting(self, attr: str):
-        return self.store.read(Target(TABLES["system/global"], self.spec.vdoms[0])).get(attr)
+        return self.store.read_singleton(TABLES["system/global"], self.spec.vdoms[0]).get(attr)
 
-    def _auth_settings(self):
+    @property
+    def vdom_mode(self) -> bool:
+        """VDOMs on: several in the lab file, or ``system global vdom-mode multi-vdom`` with root only
+        (the device of Fortinet KB 253455, whose prompt reads ``FGT_1 (root) #``)."""
+        return len(self.spec.vdoms) > 1 or self.global_setting("vdom-mode") == "multi-vdom"
+
+    def auth_settings(self):
+        """(idle timeout s, lockout threshold, lockout s, token in URL allowed) from system global."""
         idle = int(self.global_setting("admintimeout") or 5) * 60
         threshold = int(self.global_setting("admin-lockout-threshold") or 3)
         duration = int(self.global_setting("admin-lockout-duration") or 60)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-# FortiOS internal error numbers used by the simulator (reference §2.3).
+# FortiOS internal error numbers used by the simulator ("Return code N" of the CLI; simulator/README.md).
 NOT_FOUND = -3
 DUPLICATE = -5
 IN_USE = -23
@@ -36,6 +36,11 @@ class CmdbError(Exception):
         return cls.invalid(f"value parse error before '{token}'")
 
     @classmethod
+    def unknown_attribute(cls, attr: str) -> "CmdbError":
+        """An attribute this release does not have, as the FortiOS CLI words it."""
+        return cls(500, COMMAND_ERROR, f"command parse error before '{attr}'", cli_error=True)
+
+    @classmethod
     def dangling(cls, attr: str, value: object) -> "CmdbError":
         return cls.invalid(
             f"node_check_object fail! for {attr} {value}\n\nvalue parse error before '{value}'"
@@ -51,7 +56,13 @@ class CmdbError(Exception):
 
     @classmethod
     def in_use(cls, detail: str) -> "CmdbError":
-        return cls(500, IN_USE, f"entry is used: {detail}", cli_error=True)
+        """FortiOS's own words for a referenced entry (``The entry is used by other 2 entries`` /
+        ``Command fail. Return code -23``, real CLI captures); ``detail`` (``X is used by a, b``)
+        only gives the count and stays in ``.detail`` for logs and the model's explanations."""
+        users = detail.rsplit("used by ", 1)[-1].split(", ")
+        error = cls(500, IN_USE, f"The entry is used by other {len(users)} entries", cli_error=True)
+        error.detail = detail
+        return error
 
 
 class FieldError(ValueError):

@@ -24,7 +24,6 @@ import re
 import secrets
 import signal
 import socket
-import tempfile
 from importlib import resources
 from pathlib import Path
 from typing import Any, Optional
@@ -32,13 +31,14 @@ from typing import Any, Optional
 import yaml
 from aiohttp import web
 
-from . import cli_lang, ssh_server
+from . import cli_lang, loopback, ssh_server
 from .behaviour import Behaviour
 from .certs import LabCA
 from .commands import run_operational_command
 from .device import Device, DeviceSpec
 from .enc import SecretBox
 from .faults import FaultRegistry, FaultRule
+from .files import ADMIN_KEY_HEADER, atomic_write
 from . import model_admin
 from .model import LabModel, SimClock
 from .rest_app import RestApi
@@ -47,7 +47,6 @@ from .versions import FosVersion
 log = logging.getLogger(__name__)
 
 DEFAULT_LAB = "kb-exchange-interface-ip"
-ADMIN_KEY_HEADER = "X-Sim-Admin-Key"
 
 
 # ---- lab definition ----------------------------------------------------------------------------
@@ -68,20 +67,6 @@ def embedded_lab(name: str = DEFAULT_LAB) -> Path:
     return path
 
 
-def atomic_write(path: Path, text: str, mode: int = 0o644) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}-")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
-
-
 class LabSecrets:
     """Generated credentials (for ``auto`` values) and the ENC key, persisted per workdir."""
 
@@ -99,6 +84,15 @@ class LabSecrets:
         if attr not in per_device:
             per_device[attr] = generator()
         return per_device[attr]
+
+    def addresses(self, names: list[str]) -> dict[str, str]:
+        """Each device's own loopback address: the one kept for it if still bindable, else a new one."""
+        per_device = {name: self.data["devices"].setdefault(name, {}) for name in names}
+        taken = {d["address"] for d in self.data["devices"].values() if d.get("address")}
+        for entry in per_device.values():
+            if not entry.get("address") or not loopback.bindable(entry["address"]):
+                entry["address"] = loopback.pick(taken)
+        return {name: entry["address"] for name, entry in per_device.items()}
 
     def box(self) -> SecretBox:
         return SecretBox(base64.b64decode(self.data["enc_key"]))
@@ -133,7 +127,8 @@ def load_lab(path: Path, lab_secrets: Optional[LabSecrets]) -> tuple[str, list[D
             raise ValueError(f"{path}: device name {name!r} is missing, invalid or duplicated")
         seen.add(name)
         unknown = set(item) - {"name", "hostname", "serial", "version", "build", "admin", "api_token",
-                               "api_user", "vdoms", "interfaces", "config", "behaviour", "http", "model"}
+                               "api_user", "vdoms", "interfaces", "config", "behaviour", "http", "model",
+                               "vdom_mode"}
         if unknown:
             raise ValueError(f"{path}: device {name}: unknown keys {sorted(unknown)}")
         version = FosVersion(str(item.get("version", "7.4.4")))
@@ -151,12 +146,22 @@ def load_lab(path: Path, lab_secrets: Optional[LabSecrets]) -> tuple[str, list[D
             api_user=str(item.get("api_user", "api-admin")),
             vdoms=tuple(item.get("vdoms") or ("root",)),
             interfaces=[_interface(name, port) for port in item.get("interfaces") or []],
-            config=str(item.get("config") or ""),
+            config=_vdom_mode_config(path, name, item.get("vdom_mode")) + str(item.get("config") or ""),
             behaviour=Behaviour.for_version(version, item.get("behaviour") or {}),
             http=bool(item.get("http", False)),
             model=str(item.get("model", "FGVM64")),
         ))
     return lab_name, specs
+
+
+def _vdom_mode_config(path: Path, device: str, mode: Any) -> str:
+    """``vdom_mode: multi-vdom`` turns VDOMs on even with root only (``system global vdom-mode``),
+    so the CLI prompts read ``FGT_1 (root) #`` inside ``config vdom`` as in Fortinet KB 253455."""
+    if mode in (None, "no-vdom"):
+        return ""
+    if mode != "multi-vdom":
+        raise ValueError(f"{path}: device {device}: vdom_mode must be no-vdom or multi-vdom, not {mode!r}")
+    return "config system global\n    set vdom-mode multi-vdom\nend\n"
 
 
 def _interface(device: str, port: Any) -> dict:
@@ -180,11 +185,14 @@ class LabRuntime:
             atomic_write(lab_copy, embedded_lab().read_text(encoding="utf-8"))
         self.secrets = LabSecrets(self.workdir / "secrets.json")
         self.lab_name, specs = load_lab(lab_copy, self.secrets)
+        addresses = self.secrets.addresses([spec.name for spec in specs])
         self.secrets.save()
         self.ca = LabCA(self.workdir / "ca")
         box = self.secrets.box()
         self.faults = FaultRegistry()
         self.devices = {spec.name: Device(spec, box, self.workdir) for spec in specs}
+        for name, device in self.devices.items():
+            device.address = addresses[name]
         # One simulated clock and one tunnel/routing model for all devices (see model/).
         self.clock = SimClock(**model_admin.clock_settings(lab_copy))
         self.model = LabModel(self.devices, self.clock)
@@ -202,10 +210,10 @@ class LabRuntime:
             runner = web.AppRunner(app, access_log=None, handle_signals=False)
             await runner.setup()
             self._runners.append(runner)
-            tls = self.ca.server_context(device.dir / "tls", device.spec.hostname)
-            device.https_port = await _serve(runner, tls)
+            tls = self.ca.server_context(device.dir / "tls", device.spec.hostname, device.address)
+            device.https_port = await _serve(runner, tls, device.address)
             if device.spec.http:
-                device.http_port = await _serve(runner, None)
+                device.http_port = await _serve(runner, None, device.address)
         await self._start_ssh()
         try:
             self.model.refresh()  # tunnels negotiate from lab start, not from the first query
@@ -231,7 +239,7 @@ class LabRuntime:
         ssh_dir = self.workdir / "ssh"
         host_key = ssh_server.load_host_key(ssh_dir)
         self._ssh_servers = await ssh_server.start_servers(self, host_key, run_operational_command)
-        lines = [ssh_server.known_hosts_line(d.ssh_port, host_key) for d in self.devices.values()]
+        lines = [ssh_server.known_hosts_line(d.address, d.ssh_port, host_key) for d in self.devices.values()]
         atomic_write(ssh_dir / "known_hosts", "".join(lines))
 
     async def close(self) -> None:
@@ -252,8 +260,8 @@ class LabRuntime:
             "admin_port": self.admin_port,
             "admin_key": self.admin_key,
             "ca_path": str(self.ca.cert_path),
-            "devices": {name: {"https_port": d.https_port, "http_port": d.http_port, "ssh_port": d.ssh_port,
-                               "hostname": d.spec.hostname, "version": d.spec.version.plain}
+            "devices": {name: {"address": d.address, "https_port": d.https_port, "http_port": d.http_port,
+                               "ssh_port": d.ssh_port, "hostname": d.spec.hostname, "version": d.spec.version.plain}
                         for name, d in self.devices.items()},
         }
         atomic_write(self.workdir / "state.json", json.dumps(state, indent=1), mode=0o600)
@@ -262,23 +270,22 @@ class LabRuntime:
         hosts = {}
         for name, device in self.devices.items():
             spec = device.spec
+            # Like a real inventory: own address per device, HTTPS port for httpapi, SSH port for
+            # network_cli, so setting ansible_connection alone switches the transport (persistent
+            # connections are keyed by host, port, user and connection type, so the two never mix).
             host = {
-                "ansible_host": "127.0.0.1",
+                "ansible_host": device.address,
                 "ansible_connection": "ansible.netcommon.httpapi",
                 "ansible_network_os": "overlay.fortigate.fortios",
                 "ansible_httpapi_port": device.https_port,
-                # ansible_port too: persistent connections are keyed by host+ansible_port+user, so
-                # without it every device on 127.0.0.1 would share one connection.
-                "ansible_port": device.https_port,
+                "ansible_port": device.ssh_port,
                 "ansible_httpapi_use_ssl": True,
                 "ansible_httpapi_validate_certs": True,
                 "ansible_httpapi_ca_path": str(self.ca.cert_path),
                 "ansible_user": spec.admin_user,
                 "ansible_password": spec.admin_password,
                 "fortios_access_token": spec.api_token,
-                # network_cli over the device's SSH CLI: a play sets ansible_connection:
-                # ansible.netcommon.network_cli and ansible_port: "{{ fortigate_sim_ssh_port }}".
-                "fortigate_sim_ssh_port": device.ssh_port,
+                "fortigate_sim_ssh_port": device.ssh_port,  # = ansible_port, kept for older playbooks
                 "ansible_network_cli_ssh_type": "libssh",
                 "ansible_host_key_checking": False,  # the key is per workdir; see ssh/known_hosts
                 "fortigate_sim_hostname": spec.hostname,
@@ -344,11 +351,11 @@ class LabRuntime:
         return web.json_response({"stopping": True})
 
 
-async def _serve(runner: web.AppRunner, ssl_context) -> int:
-    """Listen on 127.0.0.1 with an OS-assigned port (two labs never collide) and return it."""
+async def _serve(runner: web.AppRunner, ssl_context, address: str = "127.0.0.1") -> int:
+    """Listen on ``address`` with an OS-assigned port (two labs never collide) and return it."""
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
+    sock.bind((address, 0))
     site = web.SockSite(runner, sock, ssl_context=ssl_context, backlog=256)
     await site.start()
     return sock.getsockname()[1]

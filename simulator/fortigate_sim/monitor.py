@@ -1,4 +1,4 @@
-"""REST monitor endpoints backed by the lab's tunnel model (reference §4.1, §4.2, §7 points 17-18).
+"""REST monitor endpoints backed by the lab's tunnel model (shapes: simulator/README.md "REST monitors").
 
 Pure functions from (model, node, query/body) to the ``results`` part of a FortiOS monitor answer;
 ``rest_app`` wraps them in the envelope. Shapes follow real captures: ``vpn/ipsec`` entries with a
@@ -10,12 +10,14 @@ Pure functions from (model, node, query/body) to the ``results`` part of a Forti
 
 from __future__ import annotations
 
+from ipaddress import ip_network
 from typing import Any, Optional
 
 from .model import ModelError
 from .model.ike import DIALUP, SHORTCUT, identity
 from .model.tunnels import TEMPLATE, TunnelView, tunnels
 from .outputs.common import seconds
+from .schema import TABLES
 
 IPSEC_ACTIONS = ("tunnel_up", "tunnel_down", "tunnel_reset_stats")
 
@@ -154,3 +156,162 @@ def bgp_neighbors(model, node) -> list[dict]:
                             "remote_as": session.b_peer.remote_as, "admin_status": True,
                             "state": "Established", "type": "ipv4"})
     return sorted(results, key=lambda e: tuple(int(x) for x in e["neighbor_ip"].split(".")))
+
+
+# ---- interfaces and SD-WAN (monitor/system/interface, monitor/virtual-wan/*) -----------------------
+#
+# Shapes from real answers (fortigate_exporter testdata: ``system/interface/select`` 6.2.4,
+# ``virtual-wan/health-check`` 6.4.5, ``virtual-wan/members`` 7.x): results keyed by interface name;
+# a health-check member is ``up``, ``down``, ``error`` (not in the check) or ``disable``; members
+# over a dial-up parent list their instances (ADVPN shortcuts, hub instances) as ``child_intfs``.
+# The tunnel model decides link state: a member over a tunnel that is down is dead. The model has
+# no delay: latency and jitter of a live member are nominal (NOMINAL_LATENCY_MS per link).
+
+NOMINAL_LATENCY_MS = 1.0
+NOMINAL_JITTER_MS = 0.1
+
+
+class LinkState:
+    """What the monitors need to know about one interface's link, from the tunnel model."""
+
+    def __init__(self, model, node):
+        self.now = model.refresh() if model is not None else 0.0
+        self.model = model
+        self.views = tunnels(model, node) if model is not None else []
+
+    def tunnel_views(self, name: str) -> list[TunnelView]:
+        return [v for v in self.views if v.name == name and v.kind != TEMPLATE]
+
+    def instances(self, name: str) -> list[TunnelView]:
+        return [v for v in self.views if v.parent == name and v.kind in (DIALUP, SHORTCUT)]
+
+    def is_tunnel(self, name: str) -> bool:
+        return any(v.name == name or v.parent == name for v in self.views)
+
+    def up(self, name: str, intf: Optional[dict]) -> bool:
+        """An interface is up; a tunnel when it (or one of its instances) carries traffic: IKE SA
+        and at least one phase2 SA up."""
+        if intf is not None and intf.get("status") == "down":
+            return False
+        if not self.is_tunnel(name):
+            return intf is not None
+        return any(_carries(v) for v in self.tunnel_views(name) + self.instances(name))
+
+    def counters(self, name: str) -> tuple[int, int]:
+        """(tx, rx) bytes of a tunnel and its instances."""
+        pairs = [_view_bytes(view, self.now) for view in self.tunnel_views(name) + self.instances(name)]
+        return sum(tx for tx, _ in pairs), sum(rx for _, rx in pairs)
+
+    def changed_at(self, name: str) -> int:
+        """Unix time of the last state change (tunnel creation), else of the lab start."""
+        if self.model is None:
+            return 0
+        created = [v.stats.created_at for v in self.tunnel_views(name) + self.instances(name)
+                   if _carries(v) and v.stats is not None]
+        return int(self.model.clock.epoch(max(created) if created else 0.0))
+
+
+def _carries(view: TunnelView) -> bool:
+    return view.up and view.selectors_up > 0
+
+
+def _interfaces(store, vdom: str) -> dict:
+    return {name: obj for name, obj in store.entries("system/interface", vdom).items() if obj.get("vdom") == vdom}
+
+
+def system_interface(model, store, node, query) -> dict:
+    """``monitor/system/interface[/select]``: link, addresses and counters per interface."""
+    links = LinkState(model, node)
+    wanted = query.get("interface_name")
+    results = {}
+    for name, obj in _interfaces(store, node[1]).items():
+        if wanted and name != wanted:
+            continue
+        address, _, mask = (obj.get("ip") or "0.0.0.0 0.0.0.0").partition(" ")
+        prefix = ip_network(f"0.0.0.0/{mask or '0.0.0.0'}").prefixlen
+        link = links.up(name, obj)
+        tx, rx = links.counters(name)
+        entry = {"id": name, "name": name, "alias": obj.get("alias", ""), "mac": obj.get("macaddr", "00:00:00:00:00:00"),
+                 "ip": address, "mask": prefix, "link": link, "speed": 1000 if link else 0, "duplex": 1 if link else 0,
+                 "tx_packets": 0, "rx_packets": 0, "tx_bytes": tx, "rx_bytes": rx, "tx_errors": 0, "rx_errors": 0}
+        if obj.get("type") == "vlan":
+            entry.update({"vlanid": obj.get("vlanid", 0), "interface": obj.get("interface", "")})
+        results[name] = entry
+    return results
+
+
+def _sdwan(store, vdom: str) -> dict:
+    sdwan = store.read_singleton(TABLES["system/sdwan"], vdom)
+    return sdwan if sdwan.get("status") == "enable" else {}
+
+
+def sdwan_members(model, store, node) -> dict:
+    """``monitor/virtual-wan/members``: per member interface, its link and counters."""
+    sdwan = _sdwan(store, node[1])
+    links = LinkState(model, node)
+    interfaces = store.entries("system/interface", node[1])
+    results = {}
+    for member in sdwan.get("members", []):
+        name = member.get("interface")
+        if not name:
+            continue
+        tx, rx = links.counters(name)
+        entry = {"link": "up" if links.up(name, interfaces.get(name)) else "down", "session": 0,
+                 "tx_bytes": tx, "rx_bytes": rx, "tx_bandwidth": 0, "rx_bandwidth": 0,
+                 "state_changed": links.changed_at(name), "ipv4_gateway": member.get("gateway", "0.0.0.0"),
+                 "ipv6_gateway": member.get("gateway6", "::")}
+        children = {}
+        for view in links.instances(name):
+            ctx, crx = _view_bytes(view, links.now)
+            children[view.name] = {"link": "up" if _carries(view) else "down", "session": 0, "tx_bytes": ctx,
+                                   "rx_bytes": crx, "tx_bandwidth": 0, "rx_bandwidth": 0,
+                                   "state_changed": links.changed_at(name),
+                                   "gateway": str(view.remote_addr or "0.0.0.0")}
+        if children:
+            entry["child_intfs"] = children
+        results[name] = entry
+    return results
+
+
+def _view_bytes(view: TunnelView, now: float) -> tuple[int, int]:
+    entries = _proxyids(view, now)
+    return sum(e.get("outgoing_bytes", 0) for e in entries), sum(e.get("incoming_bytes", 0) for e in entries)
+
+
+def sdwan_health_check(model, store, node) -> dict:
+    """``monitor/virtual-wan/health-check``: per health check, per member interface, its state."""
+    sdwan = _sdwan(store, node[1])
+    links = LinkState(model, node)
+    interfaces = store.entries("system/interface", node[1])
+    members = {m.get("seq-num"): m for m in sdwan.get("members", [])}
+    results = {}
+    for check in sdwan.get("health-check", []):
+        chosen = [m.get("seq-num") for m in check.get("members", [])]
+        if not chosen or chosen == [0]:  # "members 0": every SD-WAN member
+            chosen = list(members)
+        states = {}
+        for seq in chosen:
+            member = members.get(seq)
+            if member is None or not member.get("interface"):
+                continue
+            name = member["interface"]
+            if member.get("status") == "disable":
+                states[name] = {"status": "disable"}
+                continue
+            states[name] = _probe_state(check, links, name, interfaces.get(name))
+        results[check.get("name")] = states
+    return results
+
+
+def _probe_state(check: dict, links: LinkState, name: str, intf: Optional[dict]) -> dict:
+    alive = bool(check.get("server")) and links.up(name, intf)
+    changed = links.changed_at(name)
+    interval_s = max(int(check.get("interval") or 500), 1) / 1000
+    sent = int(max(0.0, links.model.clock.epoch() - changed) / interval_s) if links.model is not None else 0
+    latency, jitter, loss = (NOMINAL_LATENCY_MS, NOMINAL_JITTER_MS, 0) if alive else (0.0, 0.0, 100)
+    met = [sla.get("id") for sla in check.get("sla", []) if alive
+           and latency <= sla.get("latency-threshold", 5) and jitter <= sla.get("jitter-threshold", 5)
+           and loss <= sla.get("packetloss-threshold", 0)]
+    return {"status": "up" if alive else "down", "latency": latency, "jitter": jitter, "packet_loss": loss,
+            "packet_sent": sent, "packet_received": sent if alive else 0, "sla_targets_met": met, "session": 0,
+            "tx_bandwidth": 0, "rx_bandwidth": 0, "state_changed": changed}

@@ -48,6 +48,15 @@ class BadRequest(Exception):
     pass
 
 
+# Monitors of links and SD-WAN: (model, store, node, query) -> results (see monitor.py).
+LINK_MONITORS = {
+    "system/interface": monitor.system_interface,
+    "system/interface/select": monitor.system_interface,
+    "virtual-wan/members": lambda model, store, node, _query: monitor.sdwan_members(model, store, node),
+    "virtual-wan/health-check": lambda model, store, node, _query: monitor.sdwan_health_check(model, store, node),
+}
+
+
 class RestApi:
     def __init__(self, device: Device, faults: FaultRegistry, model=None):
         self.device = device
@@ -185,7 +194,7 @@ class RestApi:
         answer = {"status_code": 5, "status_message": "LOGIN_SUCCESS"}
         if body.get("request_key"):
             answer["session_key"] = session.key
-            answer["session_key_timeout"] = str(self.device._auth_settings()[0] // 60)
+            answer["session_key_timeout"] = str(self.device.auth_settings()[0] // 60)
         return web.json_response(answer, dumps=_JSON_DUMPS)
 
     # ---- monitor --------------------------------------------------------------------------------
@@ -195,6 +204,11 @@ class RestApi:
         parts = tail.split("/")
         path, name = parts[0], "/".join(parts[1:2])
         base = {"http_method": request.method, "vdom": vdom, "path": path, "name": name, "action": ""}
+        if vdom in self.device.spec.vdoms and request.method == "GET" and tail in LINK_MONITORS:
+            base["action"] = "select" if tail.endswith("/select") else ""
+            results = LINK_MONITORS[tail](self.model, self.device.store, (self.device.spec.name, vdom), request.query)
+            body = {**base, "results": results, "status": "success", **self._identity()}
+            return web.json_response(body, dumps=_JSON_DUMPS)
         if self.model is not None and vdom in self.device.spec.vdoms:
             answer = await self._model_monitor(request, tail, (self.device.spec.name, vdom), base, outcome)
             if answer is not None:
@@ -314,23 +328,24 @@ class RestApi:
     def _get(self, target: Target, query) -> dict:
         store, table = self.device.store, target.table
         action = query.get("action")
-        schema = store.schema_of(target) if target.members else table
         base = self._base("GET", target)
         try:
+            schema = store.schema_of(target) if target.members else table
             if action == "schema":
                 results: Any = schema_view(schema, store.version)
             elif action == "default":
                 results = schema.defaults(store.version)
             else:
                 opts = ViewOptions.from_query(query)
-                data = store.read(target)
+                whole_table = not table.singleton and target.mkey is None and not target.members
+                data = [] if whole_table else store.read(target)  # a whole table is read in _listing
                 if isinstance(data, list):
                     listing = self._listing(target, schema, data, opts)
                     return {**base, **listing, "status": "success", "http_status": 200, **self._identity()}
                 key = data.get(schema.mkey) if target.members else target.mkey
                 results = self._render(target, schema, data, key, opts)
                 if key is not None:
-                    results = [results]  # GET by mkey: a one-element list (reference §2.1)
+                    results = [results]  # GET by mkey: a one-element list (the collection indexes results[0])
                     base["mkey"] = key
         except CmdbError as exc:
             return self._error_body("GET", target, exc)
@@ -342,9 +357,9 @@ class RestApi:
         if target.members:
             pairs = [(row.get(schema.mkey), row) for row in rows]
         else:
-            pairs = list(self.device.store.entries(target.table.key, target.vdom).items())
-            pairs = [(k, dict(v)) for k, v in pairs]
-        matched = [(k, obj) for k, obj in pairs if matches({schema.mkey: k, **obj}, opts.filters)]
+            pairs = list(self.device.store.entries(target.table.key, target.vdom).items())  # rendered, not changed
+        matched = [(k, obj) for k, obj in pairs
+                   if not opts.filters or matches({schema.mkey: k, **obj}, opts.filters)]
         window = matched[opts.start: opts.start + opts.count if opts.count is not None else None]
         results = [self._render(target, schema, obj, k, opts) for k, obj in window]
         return {"size": len(pairs), "matched_count": len(matched),
@@ -359,7 +374,7 @@ class RestApi:
                     "q_static": False, "q_no_rename": False, "q_no_edit": False, "q_type": 1,
                     "q_path": target.table.path, "q_name": target.table.name,
                     "q_mkey_type": schema.mkey_type if schema.mkey else None}
-        return render_object(schema, obj, key, opts, store.reveal, store.behaviour, meta)
+        return render_object(schema, obj, key, opts, store.reveal, store.behaviour, meta, store.version)
 
     def _write(self, method: str, target: Target, body, query, outcome: Outcome) -> web.Response:
         store = self.device.store

@@ -119,6 +119,8 @@ _VALIDATORS = {
 
 
 # ---- side effects ------------------------------------------------------------------------------
+# Applied through the store's side-effect entry points (``put_side_entry`` and friends), which change
+# a table without the user-write pipeline; the rules never hold the store's dictionaries.
 
 def after_create(store: "DeviceStore", table: TableSchema, vdom: str, mkey: Any, new: dict, origin: str) -> None:
     if table.key == P1I:
@@ -126,29 +128,26 @@ def after_create(store: "DeviceStore", table: TableSchema, vdom: str, mkey: Any,
         tunnel = TABLES[INTF].defaults(store.version)
         tunnel.update({"vdom": vdom, "type": "tunnel", "interface": new.get("interface", ""),
                        "ip": "0.0.0.0 0.0.0.0", "remote-ip": "0.0.0.0 0.0.0.0"})
-        store.entries(INTF, vdom)[mkey] = tunnel
+        store.put_side_entry(INTF, vdom, mkey, tunnel)
 
 
 def after_update(store: "DeviceStore", table: TableSchema, vdom: str, old_key: Any, new_key: Any,
                  old: dict, new: dict) -> None:
     if table.key != P1I:
         return
-    interfaces = store.entries(INTF, vdom)
-    tunnel = interfaces.get(old_key)
+    tunnel = store.entries(INTF, vdom).get(old_key)
     if tunnel is None:
         return
-    tunnel["interface"] = new.get("interface", "")
+    store.put_side_entry(INTF, vdom, old_key, {**tunnel, "interface": new.get("interface", "")})
     if old_key != new_key:
-        rebuilt = {(new_key if k == old_key else k): v for k, v in interfaces.items()}
-        interfaces.clear()
-        interfaces.update(rebuilt)
+        store.rename_side_entry(INTF, vdom, old_key, new_key)
 
 
 def before_delete(store: "DeviceStore", table: TableSchema, vdom: str, mkey: Any, old: dict, origin: str) -> None:
     if table.key == INTF and origin not in ("lab", "side-effect"):
         if old.get("type") == "physical":
             raise CmdbError.invalid(f"physical interface {mkey} cannot be deleted")
-        if old.get("type") == "tunnel" and mkey in store.entries(P1I, vdom):
+        if old.get("type") == "tunnel" and store.exists(P1I, vdom, mkey):
             raise CmdbError.in_use(f"system.interface {mkey} is used by vpn.ipsec.phase1-interface {mkey}")
     if table.key == P1I:
         users = store.references_to(INTF, vdom, mkey, exclude=((P1I, mkey), (INTF, mkey)))
@@ -158,4 +157,4 @@ def before_delete(store: "DeviceStore", table: TableSchema, vdom: str, mkey: Any
 
 def after_delete(store: "DeviceStore", table: TableSchema, vdom: str, mkey: Any, old: dict) -> None:
     if table.key == P1I:
-        store.entries(INTF, vdom).pop(mkey, None)
+        store.drop_side_entry(INTF, vdom, mkey)

@@ -1,6 +1,6 @@
 """The SSH CLI of a simulated FortiGate (asyncssh): login, terminal handling, paging.
 
-One server per device on 127.0.0.1 (OS-assigned port), all with the lab's host key. Password
+One server per device on the device's own loopback address (OS-assigned port), all with the lab's host key. Password
 login with the device's admin user. The shell is a ``CliSession``; this module only does what a
 terminal needs:
 
@@ -52,10 +52,10 @@ def load_host_key(directory: Path) -> asyncssh.SSHKey:
     return key
 
 
-def known_hosts_line(port: int, key: asyncssh.SSHKey) -> str:
-    """An OpenSSH ``known_hosts`` line for 127.0.0.1 on ``port``."""
+def known_hosts_line(address: str, port: int, key: asyncssh.SSHKey) -> str:
+    """An OpenSSH ``known_hosts`` line for ``address`` on ``port``."""
     public = key.export_public_key("openssh").decode().split()
-    return f"[127.0.0.1]:{port} {public[0]} {public[1]}\n"
+    return f"[{address}]:{port} {public[0]} {public[1]}\n"
 
 
 class DeviceSshServer:
@@ -72,7 +72,7 @@ class DeviceSshServer:
 
     async def start(self) -> int:
         self._acceptor = await asyncssh.create_server(
-            lambda: _Login(self.device), "127.0.0.1", 0,
+            lambda: _Login(self.device), self.device.address, 0,
             server_host_keys=[self.host_key], process_factory=self._run_process,
             line_editor=False, encoding="utf-8", config=None, keepalive_interval=0,
             server_version="FortiGate-sim")

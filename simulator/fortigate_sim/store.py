@@ -8,18 +8,17 @@ change arrives. Every write builds a candidate copy of the affected top-level ob
 
 from __future__ import annotations
 
-import copy
 import hashlib
 import json
 import uuid
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterator, Optional
 
-from . import rules
+from . import refs, rules
 from .behaviour import Behaviour
 from .enc import SecretBox, is_enc
 from .errors import CmdbError, FieldError
-from .schema import NAMELIST, SECRET, TABLE, TABLES, Field, TableSchema
+from .schema import LISTS, OBJECT, SECRET, TABLE, TABLES, Field, TableSchema, clone
 from .versions import FosVersion
 
 UNSET = object()  # body value meaning "back to the default" (CLI `unset`)
@@ -59,8 +58,15 @@ class DeviceStore:
         self._data: dict[str, dict] = {"global": {}}
         for vdom in self.vdoms:
             self._data[vdom] = {}
-        self.revision = self._hash()
+        self._revision: Optional[str] = None  # computed when asked for, after a change
         self.on_change: Optional[Callable[["DeviceStore"], None]] = None
+
+    @property
+    def revision(self) -> str:
+        """32-hex hash of the configuration (FortiOS's ``revision``)."""
+        if self._revision is None:
+            self._revision = self._hash()
+        return self._revision
 
     # ---- addressing ---------------------------------------------------------------------
     def _scope(self, table: TableSchema, vdom: str) -> dict:
@@ -77,12 +83,23 @@ class DeviceStore:
         scope = self._scope(table, vdom)
         return scope[table.key] if table.key in scope else table.defaults(self.version)
 
+    def read_singleton(self, table: TableSchema, vdom: str) -> dict:
+        """The live singleton (or its defaults), read-only, for datasource checks."""
+        return self._singleton(table, vdom)
+
+    def table_keys(self, vdom: str) -> list[str]:
+        """Keys of the tables configured in a VDOM (its own and the global ones)."""
+        return [key for scope in ("global", vdom) for key, value in self._scope_data(scope).items() if value]
+
+    def _scope_data(self, scope: str) -> dict:
+        return self._data.get(scope, {})
+
     def exists(self, table_key: str, vdom: str, mkey: Any) -> bool:
         table = TABLES[table_key]
         return mkey in self._entries(table, vdom)
 
     def entries(self, table_key: str, vdom: str) -> dict:
-        """The live ordered mkey -> object mapping of a table (for rules, renderer, monitors)."""
+        """The live ordered mkey -> object mapping of a table, read-only (renderer, rules, monitors)."""
         return self._entries(TABLES[table_key], vdom)
 
     # ---- reads --------------------------------------------------------------------------
@@ -92,7 +109,7 @@ class DeviceStore:
         if table.singleton:
             node: Any = self._singleton(table, target.vdom)
         elif target.mkey is None:
-            return [copy.deepcopy(o) for o in self._entries(table, target.vdom).values()]
+            return [clone(o) for o in self._entries(table, target.vdom).values()]
         else:
             node = self._entries(table, target.vdom).get(target.mkey)
             if node is None:
@@ -102,12 +119,12 @@ class DeviceStore:
             child_schema = _child_schema(schema, child_name)
             rows = node.get(child_name, [])
             if child_key is None:
-                return copy.deepcopy(rows)
+                return clone(rows)
             node = _find_row(rows, child_schema, child_key)
             if node is None:
                 raise CmdbError.not_found()
             schema = child_schema
-        return copy.deepcopy(node)
+        return clone(node)
 
     def schema_of(self, target: Target) -> TableSchema:
         schema = target.table
@@ -132,7 +149,8 @@ class DeviceStore:
             if create:
                 raise CmdbError(405, -1, "Method not allowed on a singleton")
             old = self._singleton(table, vdom)
-            new = self._merge(table, copy.deepcopy(old), body, old, vdom)
+            # shallow copy: _merge replaces values, never changes them in place
+            new = self._merge(table, dict(old), body, old, vdom)
             return self._commit(table, vdom, None, None, old, new, "update", body, origin)
         entries = self._entries(table, vdom)
         if create:
@@ -152,7 +170,7 @@ class DeviceStore:
             new_key = self._parse_key(table, body[table.mkey])
             if new_key != target.mkey and new_key in entries:
                 raise CmdbError.duplicate()
-        new = self._merge(table, copy.deepcopy(old), {k: v for k, v in body.items() if k != table.mkey}, old, vdom)
+        new = self._merge(table, dict(old), {k: v for k, v in body.items() if k != table.mkey}, old, vdom)
         return self._commit(table, vdom, target.mkey, new_key, old, new, "update", body, origin)
 
     def delete(self, target: Target, origin: str = "rest") -> WriteResult:
@@ -199,6 +217,20 @@ class DeviceStore:
         entries.update(reordered)
         return self._changed(target.mkey, True)
 
+    # ---- side effects of a write (rules.py): no validation, no revision of their own ------------
+    def put_side_entry(self, table_key: str, vdom: str, mkey: Any, obj: dict) -> None:
+        """Create or replace an entry as FortiOS does on its own (a phase1's tunnel interface)."""
+        self._entries(TABLES[table_key], vdom)[mkey] = obj
+
+    def rename_side_entry(self, table_key: str, vdom: str, old_key: Any, new_key: Any) -> None:
+        entries = self._entries(TABLES[table_key], vdom)
+        rebuilt = {(new_key if k == old_key else k): v for k, v in entries.items()}
+        entries.clear()
+        entries.update(rebuilt)
+
+    def drop_side_entry(self, table_key: str, vdom: str, mkey: Any) -> None:
+        self._entries(TABLES[table_key], vdom).pop(mkey, None)
+
     # ---- member (child table) operations ---------------------------------------------------
     def _top_for_member(self, target: Target) -> tuple[dict, Any]:
         table, vdom = target.table, target.vdom
@@ -225,7 +257,7 @@ class DeviceStore:
 
     def _write_member(self, target: Target, body: dict, create: bool, origin: str) -> WriteResult:
         old_top, key = self._top_for_member(target)
-        new_top = copy.deepcopy(old_top)
+        new_top = clone(old_top)
         schema, rows, child_key = self._walk(new_top, target)
         if create:
             if child_key is not None:
@@ -241,7 +273,7 @@ class DeviceStore:
             row = _find_row(rows, schema, child_key)
             if row is None:
                 raise CmdbError.not_found()
-            merged = self._merge(schema, copy.deepcopy(row),
+            merged = self._merge(schema, clone(row),
                                  {k: v for k, v in body.items() if k != schema.mkey}, row, target.vdom)
             rows[rows.index(row)] = merged
             result_key = child_key
@@ -250,7 +282,7 @@ class DeviceStore:
 
     def _delete_member(self, target: Target, origin: str) -> WriteResult:
         old_top, key = self._top_for_member(target)
-        new_top = copy.deepcopy(old_top)
+        new_top = clone(old_top)
         schema, rows, child_key = self._walk(new_top, target)
         row = _find_row(rows, schema, child_key) if child_key is not None else None
         if row is None:
@@ -261,7 +293,7 @@ class DeviceStore:
 
     # ---- the write pipeline ----------------------------------------------------------------
     def _commit(self, table, vdom, old_key, new_key, old, new, op, body, origin) -> WriteResult:
-        self._check_refs(table, vdom, new, old)
+        refs.check(self, table, vdom, new, old)
         rules.validate(self, table, vdom, new_key, new, old, op, body, origin)
         if table.singleton:
             scope = self._scope(table, vdom)
@@ -293,7 +325,7 @@ class DeviceStore:
 
     def _changed(self, mkey: Any, changed: bool) -> WriteResult:
         if changed:
-            self.revision = self._hash()
+            self._revision = None
             if self.on_change:
                 self.on_change(self)
         return WriteResult(mkey, changed)
@@ -329,36 +361,43 @@ class DeviceStore:
     def _merge(self, schema: TableSchema, obj: dict, body: dict, old: Optional[dict], vdom) -> dict:
         """Apply body attributes to ``obj`` (a copy), parsing each value by its field kind."""
         fields = schema.available_fields(self.version)
+        changed = []
         for attr, value in body.items():
             fld = fields.get(attr)
             if fld is None:
-                if attr in schema.fields:  # modelled, but not in this FortiOS release
-                    raise CmdbError.invalid(f"command parse error before '{attr}'")
-                self._unknown_attribute(obj, attr, value)
+                if attr == "q_origin_key":  # read-only metadata every GET adds; sent back by round trips
+                    continue
+                # Unknown, or of another release: FortiOS has no such attribute here.
+                self._unknown_attribute(attr)
                 continue
+            current = obj.get(attr)
             if value is UNSET:
-                obj[attr] = [] if fld.kind in (TABLE, NAMELIST) else fld.default
-                continue
-            try:
-                obj[attr] = self._parse_value(fld, value, (old or {}).get(attr), vdom)
-            except FieldError as exc:
+                value = fld.default_for(self.version)
+            elif type(value) is not type(current) or value != current or fld.kind == SECRET \
+                    or isinstance(value, (dict, list)):
+                try:
+                    value = self._parse_value(fld, value, (old or {}).get(attr), vdom)
+                except FieldError as exc:
+                    raise CmdbError.invalid(
+                        exc.reason if exc.reason else f"value parse error before '{exc.token}'"
+                    ) from None
+            if value != current:
+                changed.append(fld)
+            obj[attr] = value
+        # A hidden attribute is refused when set to a new value; re-sending what the object holds
+        # (a GET -> PUT round trip) is not a change.
+        for fld in changed:
+            if fld.applies and not fld.applies(obj, self.behaviour):
                 raise CmdbError.invalid(
-                    exc.reason if exc.reason else f"value parse error before '{exc.token}'"
-                ) from None
-        for attr in body:
-            fld = fields.get(attr)
-            if fld is not None and fld.applies and not fld.applies(obj, self.behaviour):
-                raise CmdbError.invalid(
-                    f"{attr} is only available with {fld.applies_hint}\ncommand parse error before '{attr}'"
+                    f"{fld.name} is only available with {fld.applies_hint}\n"
+                    f"command parse error before '{fld.name}'"
                 )
         return obj
 
-    def _unknown_attribute(self, obj: dict, attr: str, value: Any) -> None:
-        mode = self.behaviour.unknown_attributes
-        if mode == "reject":
-            raise CmdbError.invalid(f"command parse error before '{attr}'")
-        if mode == "store":
-            obj[attr] = value
+    def _unknown_attribute(self, attr: str) -> None:
+        """Never stored: dropped (``ignore``, what FortiOS's REST API does) or refused (``reject``)."""
+        if self.behaviour.unknown_attributes == "reject":
+            raise CmdbError.unknown_attribute(attr)
 
     def _parse_value(self, fld: Field, value: Any, old_value: Any, vdom) -> Any:
         if fld.kind == TABLE:
@@ -371,9 +410,14 @@ class DeviceStore:
                     raise FieldError(fld.name, row[fld.child.mkey], "A duplicate entry already exists")
                 rows.append(row)
             return rows
+        if fld.kind == OBJECT:
+            if not isinstance(value, dict):
+                raise FieldError(fld.name, value)
+            current = old_value if isinstance(old_value, dict) else fld.child.defaults(self.version)
+            return self._merge(fld.child, clone(current), value, current, vdom)
         if fld.kind == SECRET:
             return self._seal_secret(fld, value, old_value)
-        return fld.parse(value)
+        return fld.parse(value, self.version)
 
     def _seal_secret(self, fld: Field, value: Any, old_value: Any) -> str:
         text = fld.parse(value)
@@ -398,59 +442,15 @@ class DeviceStore:
         return self.box.open(enc_value) if is_enc(enc_value) else enc_value
 
     # ---- references (datasources) ----------------------------------------------------------
-    def _check_refs(self, table: TableSchema, vdom: str, new: dict, old: Optional[dict]) -> None:
-        """Every reference whose value changed must name an existing entry (-651 otherwise)."""
-        for fld, value, old_value, siblings, old_siblings in _ref_values(table, new, old):
-            sibling_ref = any(r.startswith("@") for r in fld.ref)
-            if value == old_value and not sibling_ref:
-                continue
-            for name in _ref_names(fld, value):
-                if name in fld.builtin:
-                    continue
-                if not self._ref_exists(fld, vdom, name, siblings):
-                    if old_siblings is not None and _sibling_has(fld, old_siblings, name):
-                        raise CmdbError.in_use(f"{name} is used by {fld.name}")
-                    raise CmdbError.dangling(fld.name, name)
-
-    def _ref_exists(self, fld: Field, vdom: str, name: str, siblings: Optional[dict]) -> bool:
-        for ref in fld.ref:
-            if ref.startswith("@"):
-                if siblings is not None and _sibling_has(fld, siblings, name):
-                    return True
-                continue
-            target = TABLES[ref]
-            key = name
-            if target.mkey_type == "integer":
-                try:
-                    key = int(name)
-                except ValueError:
-                    continue
-            if key in self._entries(target, vdom):
-                return True
-        return False
-
     def references_to(self, table_key: str, vdom: str, mkey: Any, exclude: tuple = ()) -> list[str]:
         """Human-readable list of entries that reference ``table_key`` entry ``mkey``."""
-        users: list[str] = []
-        target_scope_global = TABLES[table_key].scope == "global"
-        vdoms = self.vdoms if target_scope_global else (vdom,)
-        for scan_vdom in vdoms:
-            for other in TABLES.values():
-                if other.scope == "global" and scan_vdom != vdoms[0]:
-                    continue
-                for owner_key, obj in self._objects(other, scan_vdom):
-                    label = f"{other.path}.{other.name}" + (f" {owner_key}" if owner_key is not None else "")
-                    if (other.key, owner_key) in exclude:
-                        continue
-                    for fld, value, _o, _s, _os in _ref_values(other, obj, None):
-                        if table_key in fld.ref and str(mkey) in _ref_names(fld, value):
-                            users.append(f"{label} ({fld.name})")
-        return users
+        return refs.users(self, table_key, vdom, mkey, exclude)
 
     def ref_count(self, table_key: str, vdom: str, mkey: Any) -> int:
         return len(self.references_to(table_key, vdom, mkey))
 
-    def _objects(self, table: TableSchema, vdom: str) -> Iterator[tuple[Any, dict]]:
+    def objects(self, table: TableSchema, vdom: str) -> Iterator[tuple[Any, dict]]:
+        """(mkey, live object) of a table in a scope; a singleton only when stored."""
         scope = self._scope(table, vdom)
         if table.key not in scope:
             return
@@ -461,18 +461,22 @@ class DeviceStore:
 
     # ---- persistence and revision ----------------------------------------------------------
     def to_state(self) -> dict:
-        """JSON-ready snapshot (tables as ordered lists of objects)."""
-        out: dict[str, Any] = {"format": 1, "scopes": {}}
+        """JSON-ready snapshot: tables as ordered lists of objects, each without the attributes
+        at their default (format 2; format 1 held every attribute and still loads)."""
+        out: dict[str, Any] = {"format": 2, "scopes": {}}
         for scope_name, tables in self._data.items():
-            out["scopes"][scope_name] = {
-                key: (value if TABLES[key].singleton
-                      else [{TABLES[key].mkey: mkey, **obj} for mkey, obj in value.items()])
-                for key, value in tables.items() if value
-            }
+            scope: dict[str, Any] = {}
+            for key, value in tables.items():
+                if not value:
+                    continue
+                table = TABLES[key]
+                scope[key] = table.compact(value, self.version) if table.singleton else [
+                    {table.mkey: mkey, **table.compact(obj, self.version)} for mkey, obj in value.items()]
+            out["scopes"][scope_name] = scope
         return out
 
     def load_state(self, state: dict) -> None:
-        if state.get("format") != 1:
+        if state.get("format") not in (1, 2):
             raise ValueError("unsupported saved configuration format")
         data: dict[str, dict] = {"global": {}, **{v: {} for v in self.vdoms}}
         for scope_name, tables in state["scopes"].items():
@@ -482,11 +486,11 @@ class DeviceStore:
                 table = TABLES.get(key)
                 if table is None:
                     continue
-                data[scope_name][key] = value if table.singleton else {
-                    obj[table.mkey]: {k: v for k, v in obj.items() if k != table.mkey} for obj in value
+                data[scope_name][key] = table.expand(value, self.version) if table.singleton else {
+                    obj[table.mkey]: table.expand(obj, self.version) for obj in value
                 }
         self._data = data
-        self.revision = self._hash()
+        self._revision = None
 
     def _hash(self) -> str:
         text = json.dumps(self.to_state(), sort_keys=True, separators=(",", ":"))
@@ -497,7 +501,7 @@ class DeviceStore:
 
 def _child_schema(schema: TableSchema, child_name: str) -> TableSchema:
     fld = schema.fields.get(child_name)
-    if fld is None or fld.kind != TABLE:
+    if fld is None or fld.kind not in LISTS:
         raise CmdbError.not_found()
     return fld.child
 
@@ -507,37 +511,3 @@ def _find_row(rows: list, schema: TableSchema, key: Any) -> Optional[dict]:
         if str(row.get(schema.mkey)) == str(key):
             return row
     return None
-
-
-def _sibling_has(fld: Field, siblings: dict, name: str) -> bool:
-    for ref in fld.ref:
-        if ref.startswith("@"):
-            child_name = ref[1:]
-            for row in siblings.get(child_name, []):
-                if str(row.get("name", row.get("id"))) == name:
-                    return True
-    return False
-
-
-def _ref_names(fld: Field, value: Any) -> list[str]:
-    if value in (None, ""):
-        return []
-    if fld.kind == NAMELIST:
-        return [str(item.get("name")) for item in value if isinstance(item, dict)]
-    return str(value).split() if fld.kind == "multi" else [str(value)]
-
-
-def _ref_values(table: TableSchema, obj: dict, old: Optional[dict]):
-    """Yield (field, value, old value, sibling container, old sibling container) for every
-    reference attribute of ``obj``, descending into child tables."""
-    for name, fld in table.fields.items():
-        if fld.ref:
-            yield fld, obj.get(name), (old or {}).get(name) if old is not None else None, obj, old
-        if fld.kind == TABLE:
-            old_rows = (old or {}).get(name, []) if old is not None else []
-            for row in obj.get(name, []):
-                old_row = _find_row(old_rows, fld.child, row.get(fld.child.mkey)) if old is not None else None
-                for sub_fld, value, old_value, _s, _os in _ref_values(fld.child, row, old_row):
-                    if old is not None and old_row is None:
-                        old_value = None
-                    yield sub_fld, value, old_value, obj, old

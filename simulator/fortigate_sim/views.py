@@ -9,9 +9,10 @@ import re
 from dataclasses import dataclass
 from typing import Any, Optional
 
-from .schema import NAMELIST, SECRET, TABLE, TableSchema
+from .schema import LISTS, NAMELIST, OBJECT, SECRET, TABLE, TableSchema
 
 _FILTER_OPS = ("==", "!=", "=@", "!@", "<=", ">=", "<", ">")
+_SPECIAL = (SECRET, NAMELIST, TABLE, OBJECT)
 
 
 @dataclass
@@ -92,20 +93,24 @@ def matches(obj: dict, filters: tuple) -> bool:
 
 
 def render_object(schema: TableSchema, obj: dict, mkey: Any, opts: ViewOptions, reveal,
-                  behaviour=None, meta=None) -> dict:
+                  behaviour=None, meta=None, version=None) -> dict:
     """Stored object -> JSON as FortiOS returns it (mkey and ``q_origin_key`` first)."""
     out: dict[str, Any] = {}
     if schema.mkey is not None:
         out[schema.mkey] = mkey
         out["q_origin_key"] = mkey
+    fields = schema.available_fields(version) if version is not None else schema.fields
+    # Only secrets, lists and nested objects need work; plain values are returned as stored.
+    special = schema.names_of_kinds(version, _SPECIAL) if version is not None else None
     for attr, value in obj.items():
         if attr == schema.mkey:
             continue
-        fld = schema.fields.get(attr)
+        fld = fields.get(attr)
         if opts.skip and fld is not None and fld.applies and behaviour is not None \
                 and not fld.applies(obj, behaviour):
             continue
-        out[attr] = _render_value(fld, value, opts, reveal)
+        out[attr] = value if special is not None and attr not in special else \
+            _render_value(fld, value, opts, reveal, version)
     if opts.fields is not None:
         keep = set(opts.fields) | {"q_origin_key"}
         out = {k: v for k, v in out.items() if k in keep}
@@ -114,23 +119,27 @@ def render_object(schema: TableSchema, obj: dict, mkey: Any, opts: ViewOptions, 
     return out
 
 
-def _render_value(fld, value, opts: ViewOptions, reveal):
+def _render_value(fld, value, opts: ViewOptions, reveal, version=None):
     if fld is None:
         return value
     if fld.kind == SECRET:
         return reveal(value) if opts.plain_text and value else value
     if fld.kind == NAMELIST:
+        key = fld.key_field.name
         rows = []
         for item in value:
-            row = {"name": item["name"], "q_origin_key": item["name"]}
+            row = {key: item[key], "q_origin_key": item[key]}
             if opts.datasource and fld.ref:
-                row["datasource"] = fld.ref[0].replace("/", ".")
+                row["datasource"] = fld.ref[0].partition("#")[0].lstrip("@").replace("/", ".")
             rows.append(row)
         return rows
     if fld.kind == TABLE:
-        child = fld.child
+        child, child_opts = fld.child, ViewOptions(plain_text=opts.plain_text, datasource=opts.datasource)
+        return [render_object(child, row, row.get(child.mkey), child_opts, reveal, version=version)
+                for row in value]
+    if fld.kind == OBJECT:
         child_opts = ViewOptions(plain_text=opts.plain_text, datasource=opts.datasource)
-        return [render_object(child, row, row.get(child.mkey), child_opts, reveal) for row in value]
+        return render_object(fld.child, value, None, child_opts, reveal, version=version)
     return value
 
 
@@ -138,22 +147,23 @@ def schema_view(schema: TableSchema, version) -> dict:
     """``action=schema``: enough of FortiOS's schema answer for tools that introspect tables."""
     children = {}
     for name, fld in schema.available_fields(version).items():
-        entry: dict[str, Any] = {"name": name, "category": "table" if fld.kind in (TABLE, NAMELIST) else "unitary",
-                                 "type": fld.schema_type}
+        category = "table" if fld.kind in LISTS else ("complex" if fld.kind == OBJECT else "unitary")
+        entry: dict[str, Any] = {"name": name, "category": category, "type": fld.schema_type}
         if fld.options:
-            entry["options"] = [{"name": o} for o in fld.options]
+            entry["options"] = [{"name": o} for o in fld.options_for(version)]
         if fld.minimum is not None:
             entry["min-value"], entry["max-value"] = fld.minimum, fld.maximum
         size = schema.max_mkey_len if name == schema.mkey else fld.max_len
         if size:
             entry["size"] = size  # longest string, as FortiOS's schema gives it
-        if fld.kind not in (TABLE, NAMELIST) and name != schema.mkey:
-            entry["default"] = fld.default
+        if fld.kind not in LISTS and fld.kind != OBJECT and name != schema.mkey:
+            entry["default"] = fld.default_for(version)
         if fld.ref:
-            entry["datasource"] = [r.replace("/", ".") for r in fld.ref if not r.startswith("@")]
-        if fld.kind == TABLE:
+            entry["datasource"] = [r.partition("#")[0].replace("/", ".") for r in fld.ref if not r.startswith("@")]
+        if fld.kind in LISTS or fld.kind == OBJECT:
             entry["children"] = schema_view(fld.child, version)["children"]
-            entry["mkey"] = fld.child.mkey
+            if fld.kind != OBJECT:
+                entry["mkey"] = fld.child.mkey
         children[name] = entry
     return {
         "name": schema.name,

@@ -33,6 +33,22 @@ def fortigate_sim(*args: str, check: bool = True) -> subprocess.CompletedProcess
     return proc
 
 
+def ssh_exec(host: dict, text: str) -> str:
+    """Output of ``text`` (one or more CLI lines) run over a device's SSH CLI (one exec request);
+    ``host`` is the device's inventory entry (``ansible_host``, ``ansible_port``, credentials)."""
+    import paramiko  # only the suites that talk SSH directly need it
+
+    client = paramiko.SSHClient()
+    client.set_missing_host_key_policy(paramiko.AutoAddPolicy())
+    client.connect(host["ansible_host"], port=int(host["ansible_port"]), username=host["ansible_user"],
+                   password=host["ansible_password"], look_for_keys=False, allow_agent=False, timeout=15)
+    try:
+        _stdin, stdout, _stderr = client.exec_command(text, timeout=30)
+        return stdout.read().decode()
+    finally:
+        client.close()
+
+
 def ansible_environment(**overrides: str) -> dict:
     """Environment for ansible-playbook: this checkout as overlay.fortigate, JSON output, no ~/.ansible."""
     environment = dict(os.environ)
@@ -101,15 +117,33 @@ class SimLab:
         return fortigate_sim("show", "--workdir", str(self.workdir), "--device", device, "--full").stdout
 
     def rest_get(self, device: str, path: str) -> dict:
+        return self.rest(device, "GET", path)
+
+    def rest(self, device: str, method: str, path: str, body: dict | None = None) -> dict:
+        """One REST request with the device's API token; the decoded answer, errors included."""
         host = self.hosts[device]
         request = urllib.request.Request(
-            f"https://127.0.0.1:{host['ansible_httpapi_port']}{path}",
+            f"https://{host['ansible_host']}:{host['ansible_httpapi_port']}{path}", method=method,
+            data=json.dumps(body).encode() if body is not None else None,
             headers={"Authorization": f"Bearer {host['fortios_access_token']}", "Accept": "application/json"})
         try:
             with urllib.request.urlopen(request, context=self._ssl, timeout=15) as response:
                 return json.loads(response.read())
         except urllib.error.HTTPError as exc:
             return json.loads(exc.read())
+
+    def command(self, device: str, line: str) -> str:
+        """An operational command (``execute ping``, ``get router info bgp summary``…) run on the device
+        through the lab's admin API: the same code as the SSH CLI, without an SSH login per command."""
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{self.state['admin_port']}/devices/{device}/command",
+            data=json.dumps({"command": line}).encode(), method="POST",
+            headers={"X-Sim-Admin-Key": self.state["admin_key"], "Content-Type": "application/json"})
+        with urllib.request.urlopen(request, timeout=60) as response:
+            output = json.loads(response.read())["output"]
+        if output is None:
+            raise AssertionError(f"{device}: {line!r} is not an operational command the simulator knows")
+        return output
 
     # ---- ansible-playbook ----------------------------------------------------------------------
     def playbook(self, name: str, *args: str, extra_vars: dict | None = None,

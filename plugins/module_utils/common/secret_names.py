@@ -20,8 +20,9 @@ _CHAR = r"[\w-]"   # letters, digits, "_" and "-"
 _SEP = r"[_-]"
 
 # The secret names, as a regular expression without anchors, so that patterns that look for
-# them inside text (the log redaction) use exactly this definition.
-SECRET_NAME_PATTERN = "|".join(part.format(c=_CHAR, s=_SEP) for part in (
+# them inside text (the log redaction) use exactly this definition. ``q_origin_key`` and the
+# other ``q_`` metadata of REST answers name the entry, never a secret.
+SECRET_NAME_PATTERN = r"(?![qQ]{s})(?:%s)".format(s=_SEP) % "|".join(part.format(c=_CHAR, s=_SEP) for part in (
     r"{c}*(?:secret|password|passwd|passphrase|pwd){c}*",   # psksecret, auth-password, authpasswd, secretkey
     r"(?:{c}+{s})?key|{c}*api{s}?key",                        # key, api-key, private-key, session_key, apikey
     r"(?:access{s}?)?token|{c}*csrf{s}?token{c}*",          # access_token, x-csrftoken, ccsrftoken_443_x

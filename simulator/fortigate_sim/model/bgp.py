@@ -88,8 +88,12 @@ def accepting_peer(cfg: BgpConfig, src: IPv4Address) -> tuple[Optional[BgpPeer],
 
 
 def establish(bgp: dict, book: AddressBook, ribs: Callable[[NodeId], Rib],
-              trace: Callable[[NodeId, IPv4Address, IPv4Address], Trace]) -> tuple[list[Session], list[Attempt]]:
-    """Sessions that come up, and every explicit neighbor's attempt. ``bgp``: node -> BgpConfig."""
+              trace: Callable[[NodeId, IPv4Address, IPv4Address], Trace],
+              reply: Optional[Callable[[NodeId, IPv4Address, IPv4Address], Trace]] = None
+              ) -> tuple[list[Session], list[Attempt]]:
+    """Sessions that come up, and every explicit neighbor's attempt. ``bgp``: node -> BgpConfig.
+    ``trace`` follows the connection's first packet (firewall policies apply), ``reply`` the
+    answer (part of the session; defaults to ``trace``)."""
     sessions: dict[frozenset, Session] = {}
     attempts = []
     for node, cfg in bgp.items():
@@ -101,7 +105,7 @@ def establish(bgp: dict, book: AddressBook, ribs: Callable[[NodeId], Rib],
             if peer.shutdown:
                 attempt.reason = "shutdown"
                 continue
-            session, attempt.reason = _try(node, cfg, neighbor, peer, bgp, book, ribs, trace)
+            session, attempt.reason = _try(node, cfg, neighbor, peer, bgp, book, ribs, trace, reply or trace)
             if session is not None:
                 attempt.session = sessions.setdefault(session.key, session)
     for attempt in attempts:  # the reverse attempt may have succeeded
@@ -112,7 +116,7 @@ def establish(bgp: dict, book: AddressBook, ribs: Callable[[NodeId], Rib],
     return list(sessions.values()), attempts
 
 
-def _try(node, cfg, neighbor, peer, bgp, book, ribs, trace) -> tuple[Optional[Session], str]:
+def _try(node, cfg, neighbor, peer, bgp, book, ribs, trace, reply) -> tuple[Optional[Session], str]:
     src = source_address(book, ribs(node), node, peer, neighbor)
     if src is None:
         return None, "no source address (update-source or egress interface without an address)"
@@ -133,7 +137,7 @@ def _try(node, cfg, neighbor, peer, bgp, book, ribs, trace) -> tuple[Optional[Se
         direct = any(r.kind == "connect" for r in ribs(node).lookup(neighbor))
         if not direct and not (peer.ebgp_multihop and rpeer.ebgp_multihop):
             return None, "eBGP peer is not directly connected and ebgp-enforce-multihop is disabled"
-    back = trace(remote, neighbor, src)
+    back = reply(remote, neighbor, src)
     if not back.delivered or back.reached != node:
         return None, back.reason or f"no route back from {remote[0]} to {src}"
     crossings = tuple(out.crossings) + tuple(back.crossings)

@@ -19,6 +19,7 @@ from typing import Any, Optional
 
 from ..schema import TABLES
 from ..store import Target
+from .policy import Firewall, read_firewall
 
 ANY_NET = IPv4Network("0.0.0.0/0")
 ZERO = IPv4Address("0.0.0.0")
@@ -58,10 +59,14 @@ class Interface:
     ip: Optional[IPv4Interface]
     remote_ip: Optional[IPv4Interface]
     up: bool
-    allow_ping: bool
+    allowaccess: frozenset  # administrative access keywords (ping, https, ssh...)
     parent: str
     role: str
     index: int  # ifindex, as `interface: port1 3` and `bound_if=3` print it
+
+    @property
+    def allow_ping(self) -> bool:
+        return "ping" in self.allowaccess
 
 
 @dataclass(frozen=True)
@@ -205,6 +210,7 @@ class VdomConfig:
     statics: tuple
     bgp: BgpConfig
     location_id: Optional[IPv4Address]
+    firewall: Firewall = Firewall()
 
 
 @dataclass(frozen=True)
@@ -233,7 +239,7 @@ def _interfaces(store) -> dict:
         result[name] = Interface(
             name=name, vdom=obj.get("vdom") or first_vdom, type=obj.get("type", "physical"),
             ip=ipmask(obj.get("ip")), remote_ip=ipmask(obj.get("remote-ip")),
-            up=obj.get("status", "up") == "up", allow_ping="ping" in _words(obj.get("allowaccess")),
+            up=obj.get("status", "up") == "up", allowaccess=frozenset(_words(obj.get("allowaccess"))),
             parent=obj.get("interface", "") or "", role=obj.get("role", "undefined"), index=3 + position)
     return result
 
@@ -352,6 +358,20 @@ def _statics(store, vdom: str) -> tuple:
     return tuple(routes)
 
 
+def _rows(store, table_key: str, vdom: str) -> dict:
+    """Entries of a table, or none when this simulator's schema does not model the table."""
+    return store.entries(table_key, vdom) if table_key in TABLES else {}
+
+
+def _firewall(store, vdom: str) -> Firewall:
+    sdwan = store.read(Target(TABLES["system/sdwan"], vdom)) if "system/sdwan" in TABLES else {}
+    return read_firewall(
+        _rows(store, "firewall/policy", vdom).values(), _rows(store, "firewall/address", vdom),
+        _rows(store, "firewall/addrgrp", vdom), _rows(store, "firewall.service/custom", vdom),
+        _rows(store, "firewall.service/group", vdom), _rows(store, "system/zone", vdom),
+        sdwan.get("members") or [])
+
+
 def read_device(name: str, store, hostname: str) -> DeviceConfig:
     """Snapshot of one device's model-relevant configuration."""
     vdoms = {}
@@ -362,7 +382,8 @@ def read_device(name: str, store, hostname: str) -> DeviceConfig:
         settings = store.read(Target(TABLES["system/settings"], vdom))
         vdoms[vdom] = VdomConfig(vdom=vdom, index=index, phase1=phase1, phase2=phase2,
                                  statics=_statics(store, vdom), bgp=_bgp(bgp),
-                                 location_id=address(settings.get("location-id")))
+                                 location_id=address(settings.get("location-id")),
+                                 firewall=_firewall(store, vdom))
     global_settings = store.read(Target(TABLES["system/global"], store.vdoms[0]))
     return DeviceConfig(name=name, hostname=global_settings.get("hostname") or hostname,
                         interfaces=_interfaces(store), vdoms=vdoms)

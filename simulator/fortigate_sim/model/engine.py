@@ -25,10 +25,10 @@ from dataclasses import dataclass, field
 from ipaddress import IPv4Address, IPv4Network
 from typing import Any, Optional
 
-from . import advpn, bgp, ike, ipsec
+from . import advpn, bgp, ike, ipsec, policy
 from .addressing import AddressBook, NodeId
 from .clock import SimClock
-from .config import DeviceConfig, Phase1, read_device
+from .config import DeviceConfig, Interface, Phase1, read_device
 from .ike import DIALUP, SHORTCUT, STATIC, Candidate, GatewayStats, IkeLink, Side
 from .ipsec import ChildSa, Crossing
 from .routing import Rib, Route, Trace, connected_routes, static_routes, trace
@@ -214,7 +214,10 @@ class LabModel:
         return rib
 
     def _underlay_reachable(self, node: NodeId, src: IPv4Address, dst: IPv4Address) -> bool:
-        result = trace(self.book, self._underlay_rib, node, src, dst, lambda *_: "no tunnels in the underlay")
+        """IKE packets from ``node`` reach ``dst`` (each side may initiate, so each direction is a
+        new flow: IKE to a loopback needs a policy, to the arrival interface's address it does not)."""
+        result = trace(self.book, self._underlay_rib, node, src, dst, lambda *_: "no tunnels in the underlay",
+                       admit=self.admit(policy.IKE))
         return result.delivered
 
     # ---- links ------------------------------------------------------------------------------------
@@ -265,9 +268,11 @@ class LabModel:
                 side.stats = GatewayStats(created_at=now)
             else:
                 side.stats = self.stats.setdefault((side.node, side.name), GatewayStats(created_at=now))
+        link.new_keys()
+        for side in (a_side, b_side):
             side.stats.ike_created += 1
             side.stats.ike_established += 1
-        link.new_keys()
+            side.stats.ike_times.add(link.negotiation_ms)
         self.links[key] = link
         self._rematch_children(link, now)
         self._version += 1
@@ -345,6 +350,7 @@ class LabModel:
             side.sa_id = self.ids(side.node[0], "ike-sa")
             side.stats.ike_created += count
             side.stats.ike_established += count
+            side.stats.ike_times.add(link.negotiation_ms, count)
 
     def _expire_idle_shortcut(self, link: IkeLink, now: float) -> None:
         parent = link.a.phase1
@@ -355,9 +361,11 @@ class LabModel:
             self._teardown(link)
 
     def _count_ipsec(self, link: IkeLink, created: int) -> None:
+        took = ike.negotiation_ms(link.a.phase1.ike_version) // 2  # one CREATE_CHILD_SA / quick mode exchange
         for side in link.sides():
             side.stats.ipsec_created += created
             side.stats.ipsec_established += created
+            side.stats.ipsec_times.add(took, created)
 
     # ---- routing and BGP -------------------------------------------------------------------------
     def _index_sides(self) -> None:
@@ -372,16 +380,17 @@ class LabModel:
 
     def egress_side(self, node: NodeId, name: str, next_hop: Optional[IPv4Address]) -> Optional[tuple]:
         """(side, link) a packet leaving through tunnel ``name`` uses. ``name`` is a gateway
-        (static phase1 or instance) or a dial-up template's tunnel interface, where the instance is
-        picked by ``tun_id`` as FortiOS does with ``net-device disable``."""
+        (static phase1 or instance) or a parent's tunnel interface, where an instance (dial-up or
+        shortcut) is picked by ``tun_id`` as FortiOS does with ``net-device disable``; a static
+        parent's own SA carries the rest."""
         found = self.side(node, name)
-        if found is not None:
+        if found is not None and found[0].is_instance:
             return found
-        instances = [(s, l) for s, l in self.sides_at(node) if s.parent == name and s.kind == DIALUP]
-        for side, link in instances:
-            if next_hop is not None and side.tun_id == next_hop:
-                return side, link
-        return None
+        if next_hop is not None:
+            for side, link in self.sides_at(node):
+                if side.parent == name and side.is_instance and side.tun_id == next_hop:
+                    return side, link
+        return found
 
     def _tunnel_up(self, node: NodeId, name: str) -> bool:
         return any(s.parent == name or s.name == name for s, _l in self.sides_at(node))
@@ -397,8 +406,8 @@ class LabModel:
                 found = self.egress_side(n, device, gateway)
                 if found is None:
                     first = [s for s, _l in self.sides_at(n) if s.parent == device and s.kind != SHORTCUT]
-                    return first[0].remote_addr if first and gateway is None else None
-                return found[0].remote_addr
+                    return first[0].tun_id if first and gateway is None else None
+                return found[0].tun_id
 
             routes = conn + static_routes(self.book, node, vconf.statics, tunnel_peer, crib) + self._ike_routes(node)
             base = Rib(routes)
@@ -413,8 +422,8 @@ class LabModel:
             p1 = self.phase1(node, side.parent) or side.phase1  # distance/add-route apply at once
             if side.learned is not None:
                 routes.append(Route(prefix=IPv4Network(f"{side.learned}/32"), kind="static", distance=p1.distance,
-                                    priority=p1.priority, interface=side.name, tunnel=True,
-                                    tunnel_peer=side.remote_addr, origin="ike"))
+                                    priority=p1.priority, interface=side.route_interface, tunnel=True,
+                                    tunnel_peer=side.tun_id, origin="ike"))
             if side.kind == DIALUP and p1.add_route:
                 which = "a" if side is link.a else "b"
                 for child in link.children.values():
@@ -423,7 +432,7 @@ class LabModel:
                         continue
                     for net in peer_p2.src.networks():
                         routes.append(Route(prefix=net, kind="static", distance=p1.distance, priority=p1.priority,
-                                            interface=side.name, tunnel=True, tunnel_peer=side.remote_addr,
+                                            interface=side.route_interface, tunnel=True, tunnel_peer=side.tun_id,
                                             origin="add-route"))
         return routes
 
@@ -468,6 +477,8 @@ class LabModel:
             ribs = self._build_ribs(best, now)
             sessions, attempts = bgp.establish(
                 bgp_cfgs, self.book, ribs.__getitem__,
+                lambda n, s, d: trace(self.book, ribs.__getitem__, n, s, d, self._crossing(now, "bgp"),
+                                      admit=self.admit(policy.BGP)),
                 lambda n, s, d: trace(self.book, ribs.__getitem__, n, s, d, self._crossing(now, "bgp")))
             new_best = bgp.exchange(bgp_cfgs, sessions, ribs.__getitem__, self.book)
             if new_best == best and version == self._version:
@@ -505,7 +516,10 @@ class LabModel:
         but this packet is lost, as FortiOS drops the packet that triggers negotiation."""
 
         def cross(node, route, next_hop, src, dst):
-            found = self.egress_side(node, route.interface, next_hop)
+            # Through a parent interface (net-device disable) the instance is the one whose tun_id
+            # is the next hop, or the route's own tunnel id (add-route routes to a spoke's LAN).
+            found = self.egress_side(node, route.interface, next_hop) or \
+                self.egress_side(node, route.interface, route.tunnel_peer)
             if found is None:
                 return f"{node[0]}: tunnel {route.interface} has no SA toward {next_hop}"
             side, link = found
@@ -523,9 +537,32 @@ class LabModel:
                 if mode == "ping":
                     return f"{node[0]}: phase2 of {side.name} negotiating, packet dropped"
             peer = link.peer_of(side)
-            return peer.node, Crossing(link, which, child)
+            return peer.node, Crossing(link, which, child), peer.parent
 
         return cross
+
+    def admit(self, traffic: policy.Traffic):
+        """Trace callback: the firewall of each node a flow enters decides (:mod:`policy`)."""
+
+        def decide(node: NodeId, ingress: str, target, src: IPv4Address, dst: IPv4Address) -> Optional[str]:
+            firewall = self.configs[node[0]].vdoms[node[1]].firewall
+            if isinstance(target, Interface):
+                verdict = firewall.local_in(ingress, target.name, target.allowaccess, src, dst, traffic,
+                                            self.behaviour(node).other_interface_allowaccess)
+            else:
+                verdict = firewall.forward(ingress, self._egress_interface(node, target), src, dst, traffic)
+            return None if verdict.allowed else f"{node[0]}: {verdict.reason}"
+
+        return decide
+
+    def _egress_interface(self, node: NodeId, route: Route) -> str:
+        """The interface policies name for a route's egress: a dial-up or shortcut instance is
+        known by its parent tunnel."""
+        if route.tunnel:
+            found = self.egress_side(node, route.interface, route.gateway)
+            if found is not None:
+                return found[0].parent
+        return route.interface
 
     def source_for(self, node: NodeId, dst: IPv4Address) -> Optional[IPv4Address]:
         """Source address of locally generated traffic: the egress interface's address; when that
@@ -551,20 +588,20 @@ class LabModel:
             self._settle(now)
         return report
 
-    def _one_ping(self, node: NodeId, src: Optional[IPv4Address], dst: IPv4Address, seq: int, now: float) -> PingReply:
+    def _one_ping(self, node: NodeId, src: Optional[IPv4Address], dst: IPv4Address, seq: int, now: float,
+                  ribs: Optional[dict] = None) -> PingReply:
+        """One echo request and its reply; ``ribs`` may replace the routing tables of the way out."""
         if self.book.owned_by(node, dst) is not None:
             return PingReply(seq, True, 255, self._rtt(0))
         if src is None:
             return PingReply(seq, False, reason="no source address")
-        ribs = self._routing.ribs
-        out = trace(self.book, ribs.__getitem__, node, src, dst, self._crossing(now, "ping"))
+        ribs = ribs or self._routing.ribs
+        out = trace(self.book, ribs.__getitem__, node, src, dst, self._crossing(now, "ping"),
+                    admit=self.admit(policy.PING))
         self._account(out, now)
         self._offer_shortcut(out, now)
         if not out.delivered:
             return PingReply(seq, False, reason=out.reason)
-        iface = self.book.owned_by(out.reached, dst)
-        if iface is not None and not iface.allow_ping:
-            return PingReply(seq, False, reason=f"{out.reached[0]}: ping not allowed on {iface.name}")
         self._settle(now)
         back = trace(self.book, self._routing.ribs.__getitem__, out.reached, dst, src, self._crossing(now, "ping"))
         self._account(back, now)
@@ -572,6 +609,25 @@ class LabModel:
             return PingReply(seq, False, reason=back.reason or "reply did not come back")
         hops = len(out.hops) + len(back.hops)
         return PingReply(seq, True, 255 - max(0, len(back.hops) - 1), self._rtt(hops))
+
+    def probe(self, node: NodeId, dst: IPv4Address, src: Optional[IPv4Address] = None,
+              interface: Optional[str] = None) -> PingReply:
+        """One health-check probe (ICMP echo, as SD-WAN health checks send by default): a one-packet
+        ping, with every device's firewall policies applied, that may be forced out through
+        ``interface`` (an SD-WAN member) instead of following the routing table. A tunnel member
+        sends straight into its tunnel; another member uses only the routes leaving by it."""
+        now = self.refresh()
+        ribs = dict(self._routing.ribs)
+        base = ribs[node]
+        iface = self.book.interface(node, interface)
+        if interface is not None and iface is not None and iface.type == "tunnel":
+            ribs[node] = Rib([Route(prefix=IPv4Network(f"{dst}/32"), kind="static", distance=0, interface=interface,
+                                    tunnel=True, origin="probe")])
+        elif interface is not None:
+            ribs[node] = Rib([r for r in base.candidates if r.egress.interface == interface])
+        reply = self._one_ping(node, src or self.source_for(node, dst), dst, 0, now, ribs)
+        self._settle(now)
+        return reply
 
     def _rtt(self, hops: int) -> float:
         return round(0.05 + 0.25 * hops + self._rng.random() * 0.1 * (hops + 1), 3)

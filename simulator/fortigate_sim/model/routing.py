@@ -14,7 +14,7 @@ from ipaddress import IPv4Address, IPv4Network
 from typing import Callable, Iterable, Optional
 
 from .addressing import AddressBook, NodeId, UNDERLAY_TYPES
-from .config import StaticRoute
+from .config import Interface, StaticRoute
 
 MAX_HOPS = 32
 _MASKS = [(0xFFFFFFFF << (32 - length)) & 0xFFFFFFFF for length in range(33)]
@@ -30,7 +30,7 @@ class Route:
     priority: int = 0
     metric: int = 0
     tunnel: bool = False  # egress is an IPsec tunnel
-    tunnel_peer: Optional[IPv4Address] = None  # remote public address, shown as "tunnel X"
+    tunnel_peer: Optional[IPv4Address] = None  # the tunnel id (Side.tun_id), shown as "tunnel X"
     blackhole: bool = False
     origin: str = ""  # connected | static | ike | add-route | bgp
     recursive: Optional["Route"] = None  # BGP: the route that resolves the next hop
@@ -169,19 +169,26 @@ class Trace:
         return [hop.crossing for hop in self.hops if hop.crossing is not None]
 
 
-# (node, route, next hop address, source, destination) -> (peer node, crossing) or a failure reason
+# (node, route, next hop address, source, destination) -> (peer node, crossing, interface the packet
+# arrives on at the peer) or a failure reason
 TunnelCallback = Callable[[NodeId, Route, IPv4Address, IPv4Address, IPv4Address], "tuple | str"]
+# (node, ingress interface, egress route or the local interface addressed, source, destination)
+# -> None when the device lets the packet through, else why it drops it (firewall policies)
+AdmitCallback = Callable[[NodeId, str, "Route | Interface", IPv4Address, IPv4Address], Optional[str]]
 
 
 def trace(book: AddressBook, ribs: Callable[[NodeId], Rib], start: NodeId, src: IPv4Address,
           dst: IPv4Address, cross_tunnel: TunnelCallback,
-          accept: Optional[Callable[[Route], bool]] = None) -> Trace:
-    """Follow a packet from ``start`` to whichever node owns ``dst``."""
+          accept: Optional[Callable[[Route], bool]] = None, admit: Optional[AdmitCallback] = None) -> Trace:
+    """Follow a packet from ``start`` to whichever node owns ``dst``. With ``admit``, every node
+    after the first (which sends it: local-out) must let it through (see :mod:`policy`)."""
     result = Trace(delivered=False)
-    node = start
+    node, ingress = start, None
     for _ttl in range(MAX_HOPS):
-        if book.owned_by(node, dst) is not None:
-            result.delivered, result.reached = True, node
+        local = book.owned_by(node, dst)
+        if local is not None:
+            result.reason = _refused(admit, node, ingress, local, src, dst)
+            result.delivered, result.reached = not result.reason, node
             return result
         routes = ribs(node).lookup(dst, accept)
         if not routes:
@@ -192,29 +199,39 @@ def trace(book: AddressBook, ribs: Callable[[NodeId], Rib], start: NodeId, src: 
         if egress.blackhole:
             result.reason = f"{node[0]}: {dst} is blackholed"
             return result
+        result.reason = _refused(admit, node, ingress, egress, src, dst)
+        if result.reason:
+            return result
         next_ip = egress.gateway or (route.gateway if route.kind == "bgp" else None) or dst
         if egress.tunnel:
             outcome = cross_tunnel(node, egress, next_ip, src, dst)
             if isinstance(outcome, str):
                 result.reason = outcome
                 return result
-            peer, crossing = outcome
+            peer, crossing, arrival = outcome
             result.hops.append(Hop(node, route, crossing))
-            node = peer
+            node, ingress = peer, arrival
             continue
         result.hops.append(Hop(node, route))
         peer = _underlay_next(book, node, egress, next_ip, dst)
         if peer is None:
             result.reason = f"{node[0]}: {next_ip} does not answer on {egress.interface}"
             return result
-        node = peer
+        node, ingress = peer
     result.reason = "TTL exceeded (routing loop)"
     return result
 
 
+def _refused(admit: Optional[AdmitCallback], node: NodeId, ingress: Optional[str], target, src: IPv4Address,
+             dst: IPv4Address) -> str:
+    if admit is None or ingress is None:
+        return ""
+    return admit(node, ingress, target, src, dst) or ""
+
+
 def _underlay_next(book: AddressBook, node: NodeId, route: Route, next_ip: IPv4Address,
-                   dst: IPv4Address) -> Optional[NodeId]:
-    """The node a packet lands on after leaving ``node`` through a non-tunnel interface.
+                   dst: IPv4Address) -> Optional[tuple[NodeId, str]]:
+    """(node, interface) a packet lands on after leaving ``node`` through a non-tunnel interface.
 
     The next hop is normally the node owning ``next_ip``. A gateway that no lab device owns stands
     for the outside world (an ISP router): it delivers to whichever device owns ``dst`` on an
@@ -222,11 +239,11 @@ def _underlay_next(book: AddressBook, node: NodeId, route: Route, next_ip: IPv4A
     """
     for owner in book.owners(next_ip):
         if owner.node != node and owner.interface.type in UNDERLAY_TYPES:
-            return owner.node
+            return owner.node, owner.interface.name
     if route.gateway is not None and not book.owners(route.gateway):
         for owner in book.owners(dst):
             if owner.node != node and owner.interface.role == "wan":
-                return owner.node
+                return owner.node, owner.interface.name
     return None
 
 

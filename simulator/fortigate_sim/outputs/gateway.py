@@ -5,6 +5,13 @@ line, then one 2-space indented block per IKE SA. IKEv2 adds ``peer-id``/``PPK``
 ``SK_ei/SK_er/SK_ai/SK_ar`` instead of IKEv1's single ``key:``; AEAD ciphers leave ``SK_ai``/``SK_ar``
 empty. Key material is random per SA (:mod:`model.keys`). Dial-up templates are not listed (only
 their instances), as on real units.
+
+Presence of lines, from the captures in ``tests/unit/fixtures/ike_gateway_list``:
+``virtual-interface-addr`` only when the tunnel has an address or one was learned (the IKEv2
+site-to-site capture without overlay addresses has none); a gateway still connecting keeps
+``tun_id``, ``remote_location``, ``network-id`` and, on IKEv2, ``PPK: no`` (KB 195955 shows the
+IKEv1 layout); IKEv2 dial-up instances on 7.4 print ``peer-SN`` and ``pending-queue`` (7.4.5 hub
+capture); ``time <min>/<avg>/<max> ms`` are the SAs' negotiation times.
 """
 
 from __future__ import annotations
@@ -52,27 +59,40 @@ def _gateway(model, view: TunnelView, now: float) -> str:
     lines.append(f"network-id: {p1.network_id}")
     if _transport_shown(model, view):
         lines.append("transport: UDP")
-    local_overlay = model.book.tunnel_address(view.node, p1.name) or "0.0.0.0"
-    lines.append(f"virtual-interface-addr: {local_overlay} -> {side.learned or '0.0.0.0'}")
+    lines.extend(_overlay_line(model, view, side.learned))
     lines.append(f"created: {seconds(now - created_at)}s ago")
+    instance_v2 = _ike_v2(view) and side.kind == DIALUP and model.devices[view.node[0]].spec.version >= "7.4.0"
     if _ike_v2(view):
         lines.append(f"peer-id: {identity(peer.phase1, peer.local_addr)}")
         lines.append("peer-id-auth: no")
+        if instance_v2:
+            lines.append(f"peer-SN: {model.devices[peer.node[0]].spec.serial}")
     discovery = auto_discovery_text(p1)
     if discovery:
         lines.append(f"auto-discovery: {discovery}")
+    if instance_v2:
+        lines.append("pending-queue: 0")
     if _ike_v2(view):
         lines.append("PPK: no")
-    lines.append(f"IKE SA: created 1/{stats.ike_created}  established 1/{stats.ike_established}  time 0/0/0 ms")
+    lines.append(f"IKE SA: created 1/{stats.ike_created}  established 1/{stats.ike_established}"
+                 f"  time {stats.ike_times.text()} ms")
     up = view.selectors_up
     if stats.ipsec_created:
         lines.append(f"IPsec SA: created {up}/{stats.ipsec_created}  established {up}/{stats.ipsec_established}"
-                     f"  time 0/0/0 ms")
+                     f"  time {stats.ipsec_times.text()} ms")
     else:
         lines.append("IPsec SA: created 0/0")
     lines.append("")
     lines.extend("  " + line for line in _sa_block(model, view, now))
     return "\n".join(lines) + "\n\n"
+
+
+def _overlay_line(model, view: TunnelView, learned) -> list[str]:
+    """``virtual-interface-addr: <own tunnel address> -> <learned>``, absent when both are unset."""
+    local = model.book.tunnel_address(view.node, view.phase1.name)
+    if local is None and learned is None:
+        return []
+    return [f"virtual-interface-addr: {local or '0.0.0.0'} -> {learned or '0.0.0.0'}"]
 
 
 def _sa_block(model, view: TunnelView, now: float) -> list[str]:
@@ -117,8 +137,18 @@ def dpd_counters(side, peer, link, now: float) -> tuple[int, int]:
 def _not_established(model, view: TunnelView, lines: list, now: float, created_at: float) -> str:
     """A static gateway without IKE SA: negotiating (KB 195955 layout) when it initiates."""
     stats = view.stats
-    initiating = view.phase1.auto_negotiate and view.local_addr is not None and view.remote_addr is not None
+    p1 = view.phase1
+    initiating = p1.auto_negotiate and view.local_addr is not None and view.remote_addr is not None
+    if view.remote_addr is not None:
+        lines.append(f"tun_id: {view.remote_addr}/::{view.remote_addr}")
+        lines.append("remote_location: 0.0.0.0")
+        lines.append(f"network-id: {p1.network_id}")
+        if _transport_shown(model, view):
+            lines.append("transport: UDP")
+    lines.extend(_overlay_line(model, view, None))
     lines.append(f"created: {seconds(now - created_at)}s ago")
+    if _ike_v2(view):
+        lines.append("PPK: no")
     if not initiating or stats is None:
         lines += ["IKE SA: created 0/0", "IPsec SA: created 0/0"]
         return "\n".join(lines) + "\n\n"

@@ -1,9 +1,14 @@
 """``get router info routing-table all`` and ``get router info bgp summary`` (FortiOS 7.x).
 
-Route lines follow the captures in reference §4.3: the code padded to 8 columns, ``[distance/metric]``,
-then ``via <gateway>, <interface>`` / ``via <tunnel> tunnel <peer>`` and, for static routes,
-``, [priority/weight]``; BGP routes name their recursive next hop and their age. ECMP paths print
-on continuation lines.
+Route lines follow real captures: the code padded to 8 columns, ``[distance/metric]``, then
+``via <gateway>, <interface>`` / ``via <tunnel> tunnel <tunnel id>`` and, for static routes,
+``, [priority/weight]``; BGP routes name their recursive next hop and their age, and from 7.2 end
+with ``, [priority/weight]`` too (7.x captures: ``B 10.10.3.0/24 [20/0] via 172.18.13.1 (recursive is
+directly connected, R1R3-1-0), 00:00:20, [1/0]``; 7.0 handbook captures end at the age). ECMP paths
+print on continuation lines.
+
+``get router info bgp summary`` sizes its Neighbor column to the longest neighbor address plus one
+space (captures: ``Neighbor    V`` above ``10.15.0.252 4``).
 """
 
 from __future__ import annotations
@@ -46,8 +51,9 @@ def _path(model, node, route: Route, now: float) -> str:
         how = _via(resolving)
         how = how.replace("via ", "", 1) if how.startswith("via ") else how
         recursive = f"recursive via {how}" if not how.startswith("is ") else f"recursive {how}"
+        weight = ", [1/0]" if model.devices[node[0]].spec.version >= "7.2.0" else ""
         return (f"[{route.distance}/{route.metric}] via {route.gateway} ({recursive}), "
-                f"{uptime(model.route_age(node, route, now))}")
+                f"{uptime(model.route_age(node, route, now))}{weight}")
     return f"[{route.distance}/{route.metric}] {_via(route)}, [{route.priority}/0]"
 
 
@@ -80,18 +86,20 @@ def bgp_summary(model, node) -> str:
     prefix = "VRF 0 " if spec.version >= "7.0.0" else ""
     as_paths = {path.as_path for path in table.values()} or {()}
     rows = _neighbors(model, node, cfg, state, now)
+    width = max([len("Neighbor")] + [len(neighbor) for neighbor, _rest in rows]) + 1
     lines = [f"{prefix}BGP router identifier {router_id}, local AS number {cfg.as_number}",
              f"BGP table version is {len(table) + 1}",
              f"{len(as_paths)} BGP AS-PATH entries",
              "0 BGP community entries",
              "",
-             "Neighbor        V         AS MsgRcvd MsgSent   TblVer  InQ OutQ Up/Down  State/PfxRcd"]
-    lines += rows
+             f"{'Neighbor':<{width}}V         AS MsgRcvd MsgSent   TblVer  InQ OutQ Up/Down  State/PfxRcd"]
+    lines += [f"{neighbor:<{width}}{rest}" for neighbor, rest in rows]
     lines += ["", f"Total number of neighbors {len(rows)}", ""]
     return "\n".join(lines) + "\n"
 
 
-def _neighbors(model, node, cfg, state, now) -> list[str]:
+def _neighbors(model, node, cfg, state, now) -> list[tuple[str, str]]:
+    """(neighbor address, rest of its summary line) per neighbor, by address."""
     table = state.best.get(node, {})
     rows = []
     seen = set()
@@ -107,7 +115,7 @@ def _neighbors(model, node, cfg, state, now) -> list[str]:
     out = []
     for neighbor, peer, session, down_state in rows:
         if session is None:
-            out.append(f"{str(neighbor):<15} 4 {peer.remote_as:>10} {0:>7} {0:>7} {0:>8} {0:>4} {0:>4} {'never':>8} {down_state}")
+            out.append((str(neighbor), f"4 {peer.remote_as:>10} {0:>7} {0:>7} {0:>8} {0:>4} {0:>4} {'never':>8} {down_state}"))
             continue
         local, peer_node, _peer_addr, _cfg = session.view(node)
         since = model.session_since.get((node, local, neighbor), now)
@@ -117,8 +125,8 @@ def _neighbors(model, node, cfg, state, now) -> list[str]:
         keepalive = peer.keepalive or cfg.keepalive or 60
         msg_rcvd = 1 + seconds(up) // keepalive + (1 if received else 0)
         msg_sent = 1 + seconds(up) // keepalive + (1 if sent else 0)
-        out.append(f"{str(neighbor):<15} 4 {peer.remote_as:>10} {msg_rcvd:>7} {msg_sent:>7} {len(table) + 1:>8} "
-                   f"{0:>4} {0:>4} {uptime(up):>8} {received:>8}")
+        out.append((str(neighbor), f"4 {peer.remote_as:>10} {msg_rcvd:>7} {msg_sent:>7} {len(table) + 1:>8} "
+                   f"{0:>4} {0:>4} {uptime(up):>8} {received:>8}"))
     return out
 
 

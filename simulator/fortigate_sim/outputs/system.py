@@ -7,7 +7,7 @@ import time
 
 def system_status(device, vdom: str, epoch: float) -> str:
     spec = device.spec
-    multi_vdom = len(spec.vdoms) > 1
+    multi_vdom = device.vdom_mode
     when = time.strftime("%a %b %d %H:%M:%S %Y", time.localtime(epoch))
     lines = [
         f"Version: FortiGate-VM64 {spec.version},build{spec.build:04d},240514 (GA.F)",

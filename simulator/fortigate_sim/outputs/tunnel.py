@@ -1,9 +1,16 @@
 """``diagnose vpn tunnel list [name X]`` and ``get vpn ipsec tunnel summary``.
 
 Static tunnels print ``mode=auto/1``, dial-up templates ``mode=dialup/2`` (remote 0.0.0.0,
-``child_num`` = live instances) and instances ``mode=dial_inst/3`` followed by ``parent=X index=N``.
-Each phase2 is a ``proxyid=`` line (with ``auto-negotiate`` when set) and, when its SA is up, the SA,
-``life``, ``dec``/``enc`` key lines (random per SA) and counters.
+``child_num`` = live instances) and instances ``mode=dial_inst/3`` with, after the blank line,
+``parent=X index=N``. Each phase2 is a ``proxyid=`` line (flags ``auto-negotiate``, ``ads``/``adr``
+for ADVPN sender/receiver, ``add-route``) and, when its SA is up, the SA, ``life``, ``dec``/``enc``
+key lines (random per SA; AEAD ciphers print ``ah=null key=0``) and counters.
+
+Real captures this follows (7.x site-to-site from a Fortinet community article, 7.4.5 hub instance
+from public lab notes): ``stat: rxb`` is the decrypted bytes (the ``dec:pkts/bytes`` figure), ``txb``
+the plain bytes sent while ``enc:pkts/bytes`` adds the ESP overhead; ``options[0228]=npu frag-rfc``
+on a static tunnel, ``create_dev`` (0x10) with ``net-device enable``, ``options[122a8]=npu rgwy-chg
+frag-rfc`` on a dial-up instance (flag names print in bit order, unnamed bits only in the hex).
 """
 
 from __future__ import annotations
@@ -14,6 +21,16 @@ from ..model.tunnels import TEMPLATE, TunnelView, tunnels
 from .common import seconds
 
 ESP_OVERHEAD = 68  # bytes an ESP/IPv4 packet adds to the plain packet (tunnel mode, aes+sha)
+_OPTION_NAMES = ((0x08, "npu"), (0x10, "create_dev"), (0x80, "rgwy-chg"), (0x200, "frag-rfc"))
+_STATIC_OPTIONS, _INSTANCE_OPTIONS = 0x228, 0x122a8
+
+
+def _options(view: TunnelView) -> str:
+    bits = _INSTANCE_OPTIONS if view.kind in (DIALUP, SHORTCUT) else _STATIC_OPTIONS
+    if view.phase1.net_device and view.kind != TEMPLATE:
+        bits |= 0x10
+    names = " ".join(name for bit, name in _OPTION_NAMES if bits & bit)
+    return f"options[{bits:04x}]={names}"
 
 
 def _mode(view: TunnelView) -> str:
@@ -30,7 +47,7 @@ def _totals(view: TunnelView) -> tuple[int, int, int, int]:
         if sel.child is None:
             continue
         dec, enc = sel.child.counters(sel.which)
-        rxp, txp, rxb, txb = rxp + dec.packets, txp + enc.packets, rxb + dec.bytes, txb + enc.bytes
+        rxp, txp, rxb, txb = rxp + dec.packets, txp + enc.packets, rxb + dec.bytes, txb + enc.bytes  # plain
     return rxp, txp, rxb, txb
 
 
@@ -57,18 +74,18 @@ def _tunnel(model, view: TunnelView, now: float) -> list[str]:
     lines = [
         f"name={view.name} ver={p1.ike_version} serial={serial} {view.local_addr or '0.0.0.0'}:0->{remote}:0 "
         f"tun_id={tun_id} tun_id6=::{tun6} dst_mtu={1500 if view.up else 0} dpd-link=on weight=1",
-        f"bound_if={bound} lgwy=static/1 tun=intf mode={_mode(view)} encap=none/552 options[0228]=npu frag-rfc "
+        f"bound_if={bound} lgwy=static/1 tun=intf mode={_mode(view)} encap=none/552 {_options(view)} "
         f" run_state=0 role=primary accept_traffic=1 overlay_id={p1.network_id}",
         "",
     ]
     if view.kind in (DIALUP, SHORTCUT):
-        lines.insert(2, f"parent={view.parent} index={view.side.index}")
+        lines.append(f"parent={view.parent} index={view.side.index}")
     idle = seconds(now - view.link.last_traffic) if view.link and view.link.last_traffic >= 0 else 0
     selectors = view.selectors if view.kind != TEMPLATE else []
     lines += [
         f"proxyid_num={len(selectors)} child_num={view.instances} refcnt={3 + len(selectors)} "
         f"ilast={idle} olast={idle} ad={ad}",
-        f"stat: rxp={rxp} txp={txp} rxb={rxb + rxp * ESP_OVERHEAD} txb={txb}",
+        f"stat: rxp={rxp} txp={txp} rxb={rxb} txb={txb}",
         f"dpd: mode={p1.dpd} on={1 if view.up else 0} idle={p1.dpd_retryinterval * 1000}ms retry=3 count=0 seqno=0",
         "natt: mode=none draft=0 interval=0 remote_port=0",
         "fec: egress=0 ingress=0",
@@ -80,8 +97,9 @@ def _tunnel(model, view: TunnelView, now: float) -> list[str]:
 
 
 def _proxyid(view: TunnelView, sel, serial: int, now: float) -> list[str]:
-    p2 = sel.p2
-    flags = " auto-negotiate" if p2.auto_negotiate else ""
+    p2, p1 = sel.p2, view.phase1
+    flags = "".join(f" {flag}" for flag, on in (("auto-negotiate", p2.auto_negotiate), ("ads", p1.ad_sender),
+                                               ("adr", p1.ad_receiver), ("add-route", p1.add_route)) if on)
     up = sel.up
     lines = [f"proxyid={p2.name} proto={p2.protocol} sa={1 if up else 0} ref={2 if up else 1} serial={serial}{flags}",
              f"  src: {p2.protocol}:{p2.src}:0", f"  dst: {p2.protocol}:{p2.dst}:0"]
@@ -101,14 +119,17 @@ def _proxyid(view: TunnelView, sel, serial: int, now: float) -> list[str]:
         f"  life: type=01 bytes=0/0 timeout={remaining}/{child.lifetime}",
         f"  dec: spi={spi_in} esp={esp} key={enc_len} {key_in.replace('-', '')}",
     ]
-    if auth_len:
-        lines.append(f"       ah={ah} key={auth_len} {auth_in.replace('-', '')}")
+    lines.append(_ah_line(ah, auth_len, auth_in))
     lines.append(f"  enc: spi={spi_out} esp={esp} key={enc_len} {key_out.replace('-', '')}")
-    if auth_len:
-        lines.append(f"       ah={ah} key={auth_len} {auth_out.replace('-', '')}")
+    lines.append(_ah_line(ah, auth_len, auth_out))
     lines += [f"  dec:pkts/bytes={dec.packets}/{dec.bytes}, enc:pkts/bytes={enc.packets}/{enc.bytes + enc.packets * ESP_OVERHEAD}",
               f"  npu_flag=00 npu_rgwy={view.remote_addr} npu_lgwy={view.local_addr} npu_selid=0 dec_npuid=0 enc_npuid=0"]
     return lines
+
+
+def _ah_line(ah: str, auth_len: int, key: str) -> str:
+    """The integrity key of an SA direction; AEAD ciphers have none (``ah=null key=0``)."""
+    return f"       ah={ah} key={auth_len} {key.replace('-', '')}" if auth_len else "       ah=null key=0"
 
 
 def tunnel_summary(model, node) -> str:

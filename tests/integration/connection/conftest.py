@@ -16,7 +16,8 @@ import pytest
 from lab_support import SimLab, running_lab
 
 HERE = Path(__file__).resolve().parent
-CLI_VARS = {"ansible_connection": "ansible.netcommon.network_cli", "ansible_port": "{{ fortigate_sim_ssh_port }}"}
+# The inventory's ansible_port is the SSH port: switching the connection is enough.
+CLI_VARS = {"ansible_connection": "ansible.netcommon.network_cli"}
 
 
 class Shell:
@@ -25,7 +26,7 @@ class Shell:
     def __init__(self, host: dict, password: str | None = None):
         self.client = paramiko.SSHClient()
         self.client.set_missing_host_key_policy(paramiko.AutoAddPolicy())
-        self.client.connect("127.0.0.1", port=host["fortigate_sim_ssh_port"], username=host["ansible_user"],
+        self.client.connect(host["ansible_host"], port=host["ansible_port"], username=host["ansible_user"],
                             password=password or host["ansible_password"], look_for_keys=False,
                             allow_agent=False, timeout=10)
         self.channel = self.client.invoke_shell(width=80, height=24)

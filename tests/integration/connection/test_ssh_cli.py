@@ -88,7 +88,7 @@ def test_exec_request_runs_lines_without_a_pty(connection_lab):
     host = connection_lab.hosts["FGT_CLI"]
     client = paramiko.SSHClient()
     client.set_missing_host_key_policy(paramiko.AutoAddPolicy())
-    client.connect("127.0.0.1", port=host["fortigate_sim_ssh_port"], username=host["ansible_user"],
+    client.connect(host["ansible_host"], port=host["ansible_port"], username=host["ansible_user"],
                    password=host["ansible_password"], look_for_keys=False, allow_agent=False)
     try:
         _stdin, stdout, _stderr = client.exec_command("get system status | grep Hostname\nshow system interface port2")
@@ -102,11 +102,11 @@ def test_exec_request_runs_lines_without_a_pty(connection_lab):
 
 def test_host_key_matches_the_workdir_known_hosts(connection_lab):
     known = paramiko.HostKeys(str(connection_lab.workdir / "ssh" / "known_hosts"))
-    port = connection_lab.hosts["FGT_CLI"]["fortigate_sim_ssh_port"]
-    transport = paramiko.Transport(("127.0.0.1", port))
+    host = connection_lab.hosts["FGT_CLI"]
+    transport = paramiko.Transport((host["ansible_host"], host["ansible_port"]))
     try:
         transport.start_client(timeout=10)
         key = transport.get_remote_server_key()
-        assert known.check(f"[127.0.0.1]:{port}", key)
+        assert known.check(f"[{host['ansible_host']}]:{host['ansible_port']}", key)
     finally:
         transport.close()

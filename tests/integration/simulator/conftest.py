@@ -59,7 +59,8 @@ class Lab(SimLab):
         elif auth:
             hdrs["Authorization"] = f"Bearer {auth}"
         data = raw if raw is not None else (json.dumps(body).encode() if body is not None else None)
-        req = urllib.request.Request(f"{scheme}://127.0.0.1:{port}{path}", data=data, method=method, headers=hdrs)
+        req = urllib.request.Request(f"{scheme}://{host['ansible_host']}:{port}{path}", data=data, method=method,
+                                     headers=hdrs)
         try:
             with urllib.request.urlopen(req, context=self.ssl if scheme == "https" else None, timeout=15) as resp:
                 return Response(resp.status, resp.read().decode(), resp.headers)
@@ -120,6 +121,11 @@ class ModelLab(Lab):
         output = self.admin("POST", f"/devices/{device}/command", {"command": command})["output"]
         assert output is not None, f"{command!r} is not an operational command"
         return output
+
+    def clear_shortcuts(self, *devices: str, parent: str = "H1_ISP1") -> None:
+        """Delete each device's first ADVPN shortcut of ``parent`` (none left over from another test)."""
+        for device in devices:
+            self.cli(device, f"diagnose vpn ike gateway clear name {parent}_0")
 
     def advance(self, seconds: float) -> float:
         return self.admin("POST", "/clock", {"advance": seconds})["now"]

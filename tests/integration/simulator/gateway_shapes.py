@@ -34,6 +34,8 @@ VALUE_SHAPES = {
     (0, "created"): r"\d+s ago",
     (0, "peer-id"): r"\S+",
     (0, "peer-id-auth"): r"yes|no",
+    (0, "peer-SN"): r"[A-Z0-9]{16}",
+    (0, "pending-queue"): r"\d+",
     (0, "auto-discovery"): r"\d(?: sender| receiver)*",
     (0, "PPK"): r"yes|no",
     (0, "IKE SA"): r"created \d+/\d+(?:  established \d+/\d+  time \d+/\d+/\d+ ms)?",

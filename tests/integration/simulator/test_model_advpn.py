@@ -19,8 +19,7 @@ parse = parser().parse_gateway_list
 @pytest.fixture
 def advpn(model_labs):
     lab = model_labs(LAB)
-    for device in ("SPOKE1", "SPOKE2"):  # no shortcut left over from another test
-        lab.cli(device, "diagnose vpn ike gateway clear name H1_ISP1_0")
+    lab.clear_shortcuts("SPOKE1", "SPOKE2")
     return lab
 
 
@@ -46,9 +45,10 @@ def test_every_spoke_establishes_bgp_to_the_hub_loopback(advpn):
 
 def test_loopbacks_are_ike_routes_and_lans_recursive_bgp_routes(advpn):
     hub = advpn.cli("HUB", "get router info routing-table all")
-    assert re.search(r"^S       10\.200\.1\.1/32 \[15/0\] via EDGE_ISP1_\d tunnel 198\.51\.100\.11, \[1/0\]$", hub, re.M)
-    assert re.search(r"^B       10\.0\.2\.0/24 \[200/0\] via 10\.200\.1\.2 \(recursive via EDGE_ISP1_\d tunnel "
-                     r"192\.0\.2\.12\), \d\d:\d\d:\d\d$", hub, re.M)
+    # Hub phase1 with net-device disable: parent tunnel + the spoke's tunnel id, its overlay address.
+    assert "S       10.200.1.1/32 [15/0] via EDGE_ISP1 tunnel 10.200.1.1, [1/0]\n" in hub
+    assert re.search(r"^B       10\.0\.2\.0/24 \[200/0\] via 10\.200\.1\.2 \(recursive via EDGE_ISP1 tunnel "
+                     r"10\.200\.1\.2\), \d\d:\d\d:\d\d, \[1/0\]$", hub, re.M)
     spoke = advpn.cli("SPOKE1", "get router info routing-table all")
     assert "S       10.200.1.253/32 [15/0] via H1_ISP1 tunnel 203.0.113.1, [1/0]\n" in spoke
     # Reflected by the hub with the originating spoke's loopback as next hop.

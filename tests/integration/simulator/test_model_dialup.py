@@ -65,7 +65,8 @@ def test_hub_learns_spoke_tunnel_ip_only_when_spoke_sends_it(dialup):
     assert hub["tun_id"] == "10.10.10.2"  # a dial-up instance is known by the learned overlay address
     spoke = parse(dialup.cli("SPOKE_A", "diagnose vpn ike gateway list")).gateways[0]
     assert spoke["virtual_interface_addr_peer"] == "0.0.0.0"
-    assert "S       10.10.10.2/32 [15/0] via DIAL_0 tunnel 198.51.100.21, [1/0]" in \
+    # net-device disable (the default): the parent tunnel and the instance's tunnel id (issue 11 §2.2).
+    assert "S       10.10.10.2/32 [15/0] via DIAL tunnel 10.10.10.2, [1/0]" in \
         dialup.cli("HUB_A", "get router info routing-table all")
     # Hub-side traffic over the existing IKE SA negotiates phase2 (the first packet is lost).
     assert "4 packets received" in dialup.cli("HUB_A", "execute ping 10.10.10.2")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import time
 import urllib.error
@@ -168,13 +169,18 @@ def test_phase1_side_effects_and_references(lab):
     assert lab.request("FGT_A", "DELETE", f"{P2}/T1-p2?vdom=root").status == 200
     assert lab.request("FGT_A", "DELETE", f"{P1}/T1?vdom=root").status == 200
     assert lab.get("FGT_A", "/api/v2/cmdb/system/interface/T1").status == 404
-    # Validation rules of §7.13.
+    # Validation rules of §7.13; add-route is settable on static tunnels too (Fortinet's reference spoke).
     static_add_route = dict(body, name="T2", **{"add-route": "disable"})
-    assert lab.request("FGT_A", "POST", f"{P1}?vdom=root", static_add_route).json["error"] == -651
+    assert lab.request("FGT_A", "POST", f"{P1}?vdom=root", static_add_route).status == 200
+    assert lab.get("FGT_A", f"{P1}/T2").json["results"][0]["add-route"] == "disable"
+    assert lab.request("FGT_A", "DELETE", f"{P1}/T2?vdom=root").status == 200
     v1_network_id = {**body, "name": "T3", "ike-version": "1"}
     assert lab.request("FGT_A", "POST", f"{P1}?vdom=root", v1_network_id).json["error"] == -651
+    # tunnel-search left FortiOS after 6.4.4: a 7.4.5 device accepts the write and drops it.
     assert lab.request("FGT_A", "POST", f"{P1}?vdom=root", {**body, "name": "T4", "tunnel-search": "nexthop"}
-                       ).json["error"] == -651
+                       ).status == 200
+    assert "tunnel-search" not in lab.get("FGT_A", f"{P1}/T4").json["results"][0]
+    assert lab.request("FGT_A", "DELETE", f"{P1}/T4?vdom=root").status == 200
 
 
 def test_behaviour_switches(lab):
@@ -209,7 +215,7 @@ def test_query_parameters(lab):
     meta = lab.get("FGT_A", f"{P1}/HUB?with_meta=1").json["results"][0]
     assert meta["q_ref"] >= 1 and meta["q_path"] == "vpn.ipsec" and meta["q_name"] == "phase1-interface"
     skipped = lab.get("FGT_OLD", f"{P1}/TO-HUB?skip=1").json["results"][0]
-    assert "add-route" not in skipped and "remote-gw" in skipped
+    assert "assign-ip" not in skipped and "remote-gw" in skipped
     assert "tunnel-search" in skipped  # still a 6.4.0 attribute
     assert "tunnel-search" not in lab.get("FGT_A", f"{P1}/HUB").json["results"][0]
     schema = lab.get("FGT_A", f"{P1}?action=schema").json["results"]
@@ -283,8 +289,9 @@ def test_fault_injection(lab):
     assert time.monotonic() - started >= 0.4
     sim("fault", "--workdir", workdir, "--device", "FGT_A", "--path-pattern", "system/settings", "--drop")
     with pytest.raises((urllib.error.URLError, ConnectionError, OSError)):
-        port = lab.host("FGT_A")["ansible_httpapi_port"]
-        urllib.request.urlopen(f"https://127.0.0.1:{port}/api/v2/cmdb/system/settings", context=lab.ssl, timeout=5)
+        host = lab.host("FGT_A")
+        urllib.request.urlopen(f"https://{host['ansible_host']}:{host['ansible_httpapi_port']}/api/v2/cmdb/system/settings",
+                               context=lab.ssl, timeout=5)
     # 401 on an expired session: the session is gone afterwards.
     host = lab.host("FGT_A")
     key = lab.request("FGT_A", "POST", "/api/v2/authentication",
@@ -317,10 +324,17 @@ def test_second_lab_does_not_collide_and_restart_keeps_config(lab, tmp_path):
     sim("start", "--workdir", str(workdir))  # the embedded default lab
     try:
         state = json.loads((workdir / "state.json").read_text())
-        ports = {d["https_port"] for d in state["devices"].values()}
         assert set(state["devices"]) == {"FGT_1", "FGT2"}
-        assert not ports & {h["ansible_httpapi_port"] for h in lab.hosts.values()}
         second = type(lab)(workdir)
+        # Like a real inventory: each device its own address, HTTPS port for httpapi, SSH port as ansible_port.
+        addresses = {name: host["ansible_host"] for name, host in second.hosts.items()}
+        assert len(set(addresses.values())) == 2 and "127.0.0.1" not in addresses.values()
+        assert all(ipaddress.ip_address(a) in ipaddress.ip_network("127.0.0.0/8") for a in addresses.values())
+        assert not set(addresses.values()) & {h["ansible_host"] for h in lab.hosts.values()}
+        for name, host in second.hosts.items():
+            device = state["devices"][name]
+            assert (host["ansible_host"], host["ansible_httpapi_port"], host["ansible_port"]) == \
+                (device["address"], device["https_port"], device["ssh_port"])
         p1 = second.get("FGT_1", f"{P1}/SiteA-to-SiteB").json["results"][0]
         assert (p1["remote-gw"], p1["exchange-interface-ip"]) == ("10.47.1.80", "disable")
         tunnel = second.get("FGT2", "/api/v2/cmdb/system/interface/SiteB-to-SiteA").json["results"][0]
@@ -332,6 +346,7 @@ def test_second_lab_does_not_collide_and_restart_keeps_config(lab, tmp_path):
         assert sim("status", "--workdir", str(workdir), check=False).returncode == 3
         sim("start", "--workdir", str(workdir))
         second.reload()
+        assert {name: host["ansible_host"] for name, host in second.hosts.items()} == addresses
         again = second.get("FGT_1", f"{P1}/SiteA-to-SiteB").json
         assert again["results"][0]["exchange-interface-ip"] == "enable" and again["revision"] == revision
         assert lab.get("FGT_A", "/api/v2/monitor/system/status").status == 200

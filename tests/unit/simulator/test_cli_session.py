@@ -94,7 +94,7 @@ def test_delete_rename_and_in_use(session):
     assert run(cli, "delete a2").startswith("entry not found in datasource")
     run(cli, "end")
     output = run(cli, "config vpn ipsec phase1-interface\ndelete SiteA-to-SiteB")
-    assert output.startswith("entry is used:") and output.endswith("Return code -23\n")
+    assert output == "The entry is used by other 1 entries\nCommand fail. Return code -23\n"  # real CLI wording
 
 
 def test_auto_numbered_entries(session):
@@ -166,3 +166,32 @@ def test_vdom_scopes(session):
     assert shown.startswith("config global\n") and "config vdom\nedit root\n" in shown
     assert 'edit "b1"' in shown.split("edit blue\n")[1]
     assert run(cli, "show firewall address b1").startswith("entry not found")  # top level = management VDOM
+
+
+def test_vdom_mode_lab_option_gives_the_article_prompt(tmp_path):
+    """Issue 11 §2.8: with ``vdom_mode: multi-vdom`` (VDOMs on, root only) the default lab's FGT_1
+    shows the prompt of Fortinet KB 253455, ``FGT_1 (root) #``, inside ``config vdom`` / ``edit root``."""
+    import yaml
+    from fortigate_sim.lab import embedded_lab
+
+    raw = yaml.safe_load(embedded_lab().read_text())
+    raw["defaults"]["vdom_mode"] = "multi-vdom"
+    lab_file = tmp_path / "kb-vdoms.yml"
+    lab_file.write_text(yaml.safe_dump(raw))
+    _name, specs = load_lab(lab_file, None)
+    box = SecretBox(SecretBox.new_key())
+    lab = type("Lab", (), {})()
+    lab.devices = {spec.name: Device(spec, box, None) for spec in specs}
+    for device in lab.devices.values():
+        device.load()
+    cli = CliSession(lab, lab.devices["FGT_1"], ConsoleSettings(), run_operational_command)
+    assert cli.prompt == "FGT_1 # "
+    assert "Command fail" in run(cli, "config vpn ipsec phase1-interface")  # only global/vdom at the top
+    run(cli, "config vdom\nedit root")
+    assert cli.prompt == "FGT_1 (root) # "
+    assert 'edit "SiteA-to-SiteB"' in run(cli, "show vpn ipsec phase1-interface")
+    assert "Virtual domain configuration: multiple\n" in run(cli, "get system status")
+    raw["defaults"]["vdom_mode"] = "on"
+    lab_file.write_text(yaml.safe_dump(raw))
+    with pytest.raises(ValueError, match="vdom_mode must be no-vdom or multi-vdom"):
+        load_lab(lab_file, None)

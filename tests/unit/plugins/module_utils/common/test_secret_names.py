@@ -18,7 +18,8 @@ SECRET = [
     "SK_ei", "SK_er", "SK_ai", "SK_ar", "sk_ei", "enc", "dec",
 ]
 NOT_SECRET = ["passive", "bypass", "keylife", "keepalive", "name", "remote-gw", "fortitoken-cloud", "monkey",
-              "encryption", "decimal", "token-x", "ike-version", "peer-id-auth", "proposal", "comments", "PPK"]
+              "encryption", "decimal", "token-x", "ike-version", "peer-id-auth", "proposal", "comments", "PPK",
+              "q_origin_key"]
 
 
 @pytest.mark.parametrize("name", SECRET)
