@@ -21,7 +21,6 @@ The output contract (key names, types, nulls) is ``facts_schema.py``; the README
 
 from __future__ import annotations
 
-import gc
 import re
 
 from ansible_collections.overlay.fortigate.plugins.module_utils.common.cli import PROMPT_IN_TEXT
@@ -113,16 +112,20 @@ def _first_word(text):
     return text.split(None, 1)[0].rstrip(",;.") if text else None
 
 
-_SNAKE_CACHE = {}
-# Distinct values remembered per key; a hub repeats few, and unique ones stop being added.
+# Distinct values (or keys) remembered per cache; a hub repeats few, and once a cache is full new
+# ones are computed without being added, so no cache keyed by device text grows without bound in
+# a long-lived controller process.
 _CACHE_SIZE = 512
+_SNAKE_CACHE = {}
 
 
 def _snake(key):
     """``peer-id-auth`` -> ``peer_id_auth`` (cached: a hub repeats the same keys thousands of times)."""
     snake = _SNAKE_CACHE.get(key)
     if snake is None:
-        snake = _SNAKE_CACHE[key] = _SNAKE.sub("_", key.lower()).strip("_")
+        snake = _SNAKE.sub("_", key.lower()).strip("_")
+        if len(_SNAKE_CACHE) < _CACHE_SIZE:
+            _SNAKE_CACHE[key] = snake
     return snake
 
 
@@ -554,17 +557,9 @@ def parse_gateway_list(text, strict=False):
     :raises GatewayListError: when the text is a FortiOS error message, is not text, or
         holds something other than a gateway list; in strict mode also when text was skipped.
     """
-    text = _without_terminal_noise(_as_text(text))
-    # The parser builds many small containers and no reference cycles; pausing the cyclic
-    # garbage collector spares its repeated scans of them (a third of the time on a
-    # 5,000-tunnel hub). It is restored whatever happens.
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        result = _parse_lines(text)
-    finally:
-        if collecting:
-            gc.enable()
+    # The garbage collector is left alone: pausing it would pause it for the whole process (every
+    # thread of a controller), not just for this parse.
+    result = _parse_lines(_without_terminal_noise(_as_text(text)))
     if strict and result.warnings:
         raise GatewayListError(
             "strict mode and %d part(s) of the text could not be read: %s. Pass strict=false to keep "

@@ -278,3 +278,16 @@ def test_damaged_key_material_never_reaches_warnings(damaged):
 def test_damaged_spacing_in_a_key_is_read():
     gateways, warnings = parse(FGT_A_MULTILINE.replace("IPsec SA: created", "IPsec  SA:  created"))
     assert warnings == [] and gateways == parse(FGT_A_MULTILINE)[0]
+
+
+def test_parsing_never_pauses_the_garbage_collector_and_keeps_its_caches_bounded(monkeypatch):
+    import gc
+
+    from ansible_collections.overlay.fortigate.plugins.module_utils.ike import gateway_list
+
+    paused = []
+    monkeypatch.setattr(gc, "disable", lambda: paused.append(True))  # process-wide: never the parser's to call
+    text = "vd: root/0\nname: t\n" + "".join("custom-key-%d: v\n" % n for n in range(2000))
+    gateways, _warnings = parse(text)
+    assert paused == [] and len(gateways[0]["extra"]) == 2000
+    assert len(gateway_list._SNAKE_CACHE) <= gateway_list._CACHE_SIZE
