@@ -13,9 +13,9 @@ Usage: python tools/gateway_facts_docs.py [--check]
 
 from __future__ import annotations
 
-import json
 import pathlib
 import sys
+import textwrap
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 BEGIN = "BEGIN gateway facts"
@@ -35,9 +35,9 @@ def yaml_contains(facts, indent, schema):
     pad = " " * indent
     lines = []
     for fact in facts:
-        lines += ["%s%s:" % (pad, fact.key),
-                  "%s  description: %s" % (pad, json.dumps(fact.description)),  # a JSON string is YAML
-                  "%s  type: %s" % (pad, fact.kind)]
+        lines += ["%s%s:" % (pad, fact.key), "%s  description: >-" % pad]
+        lines += ["%s    %s" % (pad, line) for line in textwrap.wrap(fact.description, 100 - indent)]
+        lines += ["%s  type: %s" % (pad, fact.kind)]
         if fact.key == "ike_sas":
             lines += ["%s  elements: dict" % pad, "%s  contains:" % pad]
             lines += yaml_contains(schema.IKE_SA_FACTS, indent + 4, schema)

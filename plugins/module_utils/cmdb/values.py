@@ -19,6 +19,7 @@ from ansible_collections.overlay.fortigate.plugins.module_utils.common.secret_na
 # order (a proposal list is a preference order).
 UNORDERED_ATTRIBUTES = frozenset(("allowaccess", "dhgrp", "member", "members"))
 
+
 def attribute_name(key):
     """User spelling (``exchange_ip_addr4``) to FortiOS spelling (``exchange-ip-addr4``)."""
     return key.replace("_", "-")

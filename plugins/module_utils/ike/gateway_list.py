@@ -44,7 +44,6 @@ class GatewayListResult:
         self.warnings = warnings
 
 
-
 _EMPTY_GATEWAY = dict.fromkeys(GATEWAY_KEYS)
 
 # Value patterns, anchored at the start of a segment's value. Anything after the match is
@@ -84,7 +83,6 @@ _FORTIOS_ERROR = re.compile(
     r"Return code -?\d+.*|node_check_object fail.*|.*value parse error.*)$",
     re.IGNORECASE,
 )
-
 
 
 def _int_or_none(text):

@@ -1,5 +1,5 @@
-"""Fortinet KB 253455 (exchange-interface-ip, https://community.fortinet.com/t5/FortiGate/Technical-Tip-How-to-use-exchange-interface-IP-in-IPsec-Tunnel/ta-p/253455) reproduced on the
-default lab.
+"""Fortinet KB 253455 (exchange-interface-ip) reproduced on the default lab; the article:
+https://community.fortinet.com/t5/FortiGate/Technical-Tip-How-to-use-exchange-interface-IP-in-IPsec-Tunnel/ta-p/253455
 
 Configuration goes through the REST API as a playbook would send it; what each FortiGate learned is
 read from ``diagnose vpn ike gateway list`` (parsed by the collection's own parser), the routing
