@@ -5,7 +5,7 @@
 Generates the ``diagnose vpn ike gateway list`` output of a hub with N dial-up instances
 (generate.py, fixed seed), then in the same process times, best of k runs (perf_counter):
 
-  parser   plugins/module_utils/ike_gateway_list.py parse_gateway_list(text)
+  parser   plugins/module_utils/ike/gateway_list.py parse_gateway_list(text)
   textfsm  ike_gateway_list.textfsm: template compiled once outside the timer, each timed run
            is fsm.Reset() + fsm.ParseText(text) (the compile time is reported separately)
   floor    for line in text.splitlines(): key, _, value = line.partition(':') into one dict
@@ -22,7 +22,7 @@ import argparse
 import datetime
 import gc
 import hashlib
-import importlib.util
+import importlib
 import io
 import json
 import os
@@ -33,7 +33,7 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
-PARSER_PATH = os.path.join(ROOT, "plugins", "module_utils", "ike_gateway_list.py")
+PARSER_MODULE = "ansible_collections.overlay.fortigate.plugins.module_utils.ike.gateway_list"
 TEMPLATE_PATH = os.path.join(HERE, "ike_gateway_list.textfsm")
 TARGET = 5.0
 
@@ -42,11 +42,10 @@ import generate  # noqa: E402  pylint: disable=wrong-import-position
 
 
 def load_parser_module():
-    """Import the parser by file path: no Ansible collection loader needed."""
-    spec = importlib.util.spec_from_file_location("bench_ike_gateway_list_parser", PARSER_PATH)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    """Import the parser from this checkout (``.devcollections``, made by ``make setup``); plain Python
+    imports, no Ansible collection loader needed."""
+    sys.path.insert(0, os.path.join(ROOT, ".devcollections"))
+    return importlib.import_module(PARSER_MODULE)
 
 
 def read_template():

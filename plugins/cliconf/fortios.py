@@ -31,6 +31,8 @@ author:
 notes:
   - Paging is turned off by the C(overlay.fortigate.fortios) terminal plugin at login.
   - Secrets in command echoes (C(set psksecret ...), C(set password ...)) are masked in error messages.
+  - C(run_in_vdom(command, vdom)) runs one command inside an existing VDOM (never creating one) and
+    returns to the top prompt; the module M(overlay.fortigate.ike_gateway_facts) uses it.
 """
 
 EXAMPLES = r"""
@@ -66,13 +68,15 @@ from ansible.module_utils.common.text.converters import to_text
 
 from ansible_collections.ansible.netcommon.plugins.plugin_utils.cliconf_base import CliconfBase
 
+from ansible_collections.overlay.fortigate.plugins.module_utils.common.cli import cli_word_problem
+
 from ansible_collections.overlay.fortigate.plugins.plugin_utils.fortios_cli import (
-    MAX_CONTEXT_DEPTH,
     candidate_lines,
     device_error,
+    leave_contexts,
     predict_changes,
-    prompt_context,
     top_level_paths,
+    vdom_names,
 )
 from ansible_collections.overlay.fortigate.plugins.plugin_utils.redact import redact
 
@@ -113,7 +117,7 @@ class Cliconf(CliconfBase):
 
     def get_capabilities(self):
         result = super(Cliconf, self).get_capabilities()
-        result["rpc"] = self.get_base_rpc() + ["get_default_flag", "run_commands"]
+        result["rpc"] = self.get_base_rpc() + ["get_default_flag", "run_commands", "run_in_vdom"]
         result["device_operations"] = {
             "supports_diff_replace": False,
             "supports_commit": False,
@@ -171,6 +175,35 @@ class Cliconf(CliconfBase):
                 responses.append(to_text(exc))
         return responses
 
+    def run_in_vdom(self, command, vdom=None):
+        """``command``'s output, run inside VDOM ``vdom`` when given (``ike_gateway_facts`` uses it).
+
+        On a device without VDOMs, ``root`` runs the command as is and another name fails. The VDOM
+        must exist: ``edit`` of an unknown name inside ``config vdom`` would create one, so the name
+        is checked against the device's list first. The session is back at the top prompt after.
+        """
+        if vdom is not None and cli_word_problem(vdom):
+            raise AnsibleConnectionFailure("vdom %r %s" % (vdom, cli_word_problem(vdom)))
+        self._leave_contexts(discard=True)
+        if not vdom:
+            return self.send_command(command)
+        try:
+            self.send_command("config vdom")
+        except AnsibleConnectionFailure as exc:
+            if vdom == "root":
+                return self.send_command(command)
+            raise AnsibleConnectionFailure("vdom %s: the device refused 'config vdom' (are VDOMs enabled?): %s"
+                                           % (vdom, exc)) from None
+        try:
+            existing = vdom_names(to_text(self.send_command("get"), errors="surrogate_or_strict"))
+            if vdom not in existing:
+                raise AnsibleConnectionFailure("vdom %s does not exist on the device (it has: %s); it is never "
+                                               "created" % (vdom, ", ".join(existing) or "none"))
+            self.send_command("edit %s" % vdom)
+            return self.send_command(command)
+        finally:
+            self._leave_contexts(discard=False)  # nothing is pending in a VDOM context: `end` leaves it
+
     # ---- writing -------------------------------------------------------------------------------
     def edit_config(self, candidate=None, commit=True, replace=None, diff=False, comment=None):
         if replace not in (None, False):
@@ -215,9 +248,6 @@ class Cliconf(CliconfBase):
 
     def _leave_contexts(self, discard):
         """Back to the top prompt: ``end`` commits what is pending, ``abort`` discards it."""
-        for dummy in range(MAX_CONTEXT_DEPTH):
-            if not prompt_context(self._connection.get_prompt()):
-                return
-            self.send_command("abort" if discard else "end")
-        raise AnsibleConnectionFailure("could not leave the configuration context %r"
-                                       % to_text(self._connection.get_prompt()))
+        if not leave_contexts(self._connection.get_prompt, self.send_command, "abort" if discard else "end"):
+            raise AnsibleConnectionFailure("could not leave the configuration context %r"
+                                           % to_text(self._connection.get_prompt()))

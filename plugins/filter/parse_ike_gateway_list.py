@@ -91,96 +91,170 @@ _value:
   type: list
   elements: dict
   contains:
+    # BEGIN gateway facts: written by tools/gateway_facts_docs.py from plugins/module_utils/ike/facts_schema.py
     vdom:
-      description: "VDOM name, from C(vd: root/0)."
+      description: >-
+        VDOM name, from C(vd: root/0).
       type: str
     vdom_index:
-      description: "VDOM index, from C(vd: root/0)."
+      description: >-
+        VDOM index, from C(vd: root/0).
       type: int
     name:
-      description: Gateway (phase1) name; dial-up instances carry a suffix such as C(HUB_0).
+      description: >-
+        Gateway (phase1) name; dial-up instances carry a suffix such as C(HUB_0).
       type: str
     ike_version:
-      description: IKE version, from C(version).
+      description: >-
+        IKE version, from C(version).
       type: int
     interface:
-      description: Outgoing interface name (empty string when FortiOS prints only the index).
+      description: >-
+        Outgoing interface name (empty string when FortiOS prints only the index).
       type: str
     interface_index:
-      description: Outgoing interface index.
+      description: >-
+        Outgoing interface index.
       type: int
     local_addr:
-      description: Local underlay address (IPv6 keeps its colons).
+      description: >-
+        Local underlay address (IPv6 keeps its colons).
       type: str
     local_port:
-      description: Local IKE port (500, or 4500 with NAT-T).
+      description: >-
+        Local IKE port (500, or 4500 with NAT-T).
       type: int
     remote_addr:
-      description: Remote underlay address.
+      description: >-
+        Remote underlay address.
       type: str
     remote_port:
-      description: Remote IKE port.
+      description: >-
+        Remote IKE port.
       type: int
     transport:
-      description: C(UDP) or C(TCP) (IKE over TCP), when printed.
+      description: >-
+        C(UDP) or C(TCP) (IKE over TCP), when printed.
       type: str
     tun_id:
-      description: IPv4 tunnel id.
+      description: >-
+        IPv4 tunnel id.
       type: str
     tun_id6:
-      description: IPv6 tunnel id.
+      description: >-
+        IPv6 tunnel id.
       type: str
     remote_location:
-      description: Remote location as printed.
+      description: >-
+        Remote location as printed.
       type: str
     network_id:
-      description: Network id (C(network-overlay)).
+      description: >-
+        Network id (C(network-overlay)).
       type: int
     virtual_interface_addr_local:
-      description: Local overlay address.
+      description: >-
+        Local overlay address.
       type: str
     virtual_interface_addr_peer:
-      description: Overlay address the peer sent, C(0.0.0.0) when it sent none.
+      description: >-
+        Overlay address the peer sent, C(0.0.0.0) when it sent none.
       type: str
     overlay_exchanged:
-      description: True when the peer's overlay address is present and not C(0.0.0.0); null when the line is absent.
+      description: >-
+        True when the peer's overlay address is present and not C(0.0.0.0); null when the line is
+        absent.
       type: bool
     created_seconds:
-      description: Seconds since the gateway was created.
+      description: >-
+        Seconds since the gateway was created.
       type: int
     ike_sa:
-      description: IKE SA counters C(created_current), C(created_total), C(established_current),
-        C(established_total) and C(time_ms) (C(min), C(avg), C(max)); the established and time
-        parts are null when the line has none.
+      description: >-
+        IKE SA counters C(created_current), C(created_total), C(established_current),
+        C(established_total) and C(time_ms) (C(min), C(avg), C(max)); the established and time parts are
+        null when the line has none.
       type: dict
     ipsec_sa:
-      description: IPsec SA counters, same shape as RV(_value.ike_sa).
+      description: >-
+        IPsec SA counters, same shape as C(ike_sa).
       type: dict
     auto_discovery:
-      description: Raw ADVPN auto-discovery value, for example C(1 sender).
+      description: >-
+        Raw ADVPN auto-discovery value, for example C(1 sender).
       type: str
     peer_id:
-      description: Peer id as printed.
+      description: >-
+        Peer id as printed.
       type: str
     peer_sn:
-      description: Peer serial number as printed.
+      description: >-
+        Peer serial number as printed.
       type: str
     extra:
-      description: "Any other C(key: value) line of the gateway, with snake_case keys."
+      description: >-
+        Any other C(key: value) line of the gateway, with snake_case keys.
       type: dict
     ike_sas:
-      description:
-        - One entry per C(id/spi) block with C(id), C(spi_initiator), C(spi_responder),
-          C(direction), C(status) (first word, for example C(established) or C(connecting)),
-          C(status_raw), C(proposal), C(lifetime), C(rekey), C(dpd_sent), C(dpd_recv)
-          (integers decoded from hexadecimal) and C(extra) (other lines, key material removed).
+      description: >-
+        One entry per C(id/spi) block (IKE SA), in output order.
       type: list
       elements: dict
+      contains:
+        id:
+          description: >-
+            SA id, from C(id/spi).
+          type: int
+        spi_initiator:
+          description: >-
+            Initiator's SPI (first half of C(id/spi)).
+          type: str
+        spi_responder:
+          description: >-
+            Responder's SPI (second half of C(id/spi)).
+          type: str
+        direction:
+          description: >-
+            C(initiator) or C(responder).
+          type: str
+        status:
+          description: >-
+            First word of the status, for example C(established) or C(connecting).
+          type: str
+        status_raw:
+          description: >-
+            The whole status value.
+          type: str
+        proposal:
+          description: >-
+            Negotiated proposal.
+          type: str
+        lifetime:
+          description: >-
+            SA lifetime in seconds.
+          type: int
+        rekey:
+          description: >-
+            Seconds until rekey.
+          type: int
+        dpd_sent:
+          description: >-
+            DPD messages sent (decoded from hexadecimal).
+          type: int
+        dpd_recv:
+          description: >-
+            DPD messages received (decoded from hexadecimal).
+          type: int
+        extra:
+          description: >-
+            Any other C(key: value) line of the SA, snake_case keys; key material is never kept.
+          type: dict
+    # END gateway facts
 """
 
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.overlay.fortigate.plugins.module_utils.ike_gateway_list import GatewayListError
+from ansible_collections.overlay.fortigate.plugins.module_utils.ike.gateway_list import GatewayListError
 from ansible_collections.overlay.fortigate.plugins.plugin_utils.gateway_list import gateway_facts
 
 

@@ -88,8 +88,8 @@ tables:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.overlay.fortigate.plugins.module_utils.cmdb_info import read_tables
-from ansible_collections.overlay.fortigate.plugins.module_utils.fortios_module import COMMON_ARGUMENTS, run
+from ansible_collections.overlay.fortigate.plugins.module_utils.cmdb.info import read_tables
+from ansible_collections.overlay.fortigate.plugins.module_utils.cmdb.module import COMMON_ARGUMENTS, run
 
 
 def main():

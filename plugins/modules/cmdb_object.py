@@ -6,7 +6,7 @@
 
 DOCUMENTATION = r"""
 module: cmdb_object
-short_description: Manage any FortiGate CMDB table entry, singleton or sub-table member, idempotently
+short_description: Manage any FortiOS CMDB table entry, singleton or sub-table member of a FortiGate, idempotently
 version_added: 0.1.0
 author: overlay.fortigate maintainers (@overlay-fortigate)
 description:
@@ -211,8 +211,8 @@ requests:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.overlay.fortigate.plugins.module_utils.cmdb_object import reconcile
-from ansible_collections.overlay.fortigate.plugins.module_utils.fortios_module import COMMON_ARGUMENTS, run
+from ansible_collections.overlay.fortigate.plugins.module_utils.cmdb.objects import reconcile
+from ansible_collections.overlay.fortigate.plugins.module_utils.cmdb.module import COMMON_ARGUMENTS, run
 
 
 def object_options(path_required):

@@ -26,8 +26,8 @@ options:
       - Run the command in this VDOM (C(config vdom) / C(edit X) first), for devices with VDOMs enabled.
       - On a device without VDOMs, C(root) (the default of the group's C(module_defaults) users often
         set) runs the command as is; another name fails.
-      - The VDOM must exist. The module lists the VDOMs first and never enters an unknown name, since
-        C(edit) of an unknown name inside C(config vdom) would create a VDOM.
+      - The VDOM must exist. The cliconf plugin lists the VDOMs first and never enters an unknown name,
+        since C(edit) of an unknown name inside C(config vdom) would create a VDOM.
       - Ignored with O(text).
     type: str
   text:
@@ -40,14 +40,12 @@ options:
     description: Fail when part of the output could not be read, instead of warning.
     type: bool
     default: false
-  access_token:
-    description:
-      - Not used (the command runs over SSH); accepted so that C(module_defaults) for the
-        C(overlay.fortigate.fortigate) group can set the REST token for all modules at once.
-    type: str
 notes:
   - Needs C(ansible_connection=ansible.netcommon.network_cli) and
     C(ansible_network_os=overlay.fortigate.fortios), unless O(text) is given.
+  - Takes no API token (it runs over SSH). Set the REST modules' token per host
+    (C(ansible_httpapi_session_key)) or per module rather than in C(module_defaults) of the
+    C(overlay.fortigate.fortigate) group, which this module belongs to as well.
   - Key material in the output (C(key), C(SK_*)) is never returned.
 attributes:
   facts:
@@ -99,9 +97,172 @@ ansible_facts:
   type: dict
   contains:
     fortios_ike_gateways:
-      description: One dictionary per gateway, as the filter overlay.fortigate.parse_ike_gateway_list returns.
+      description:
+        - One dictionary per gateway (C(vd:) block), in output order, as the filter
+          overlay.fortigate.parse_ike_gateway_list returns. Every key is always present; a field the
+          output does not show is C(null).
       type: list
       elements: dict
+      contains:
+        # BEGIN gateway facts: written by tools/gateway_facts_docs.py from plugins/module_utils/ike/facts_schema.py
+        vdom:
+          description: >-
+            VDOM name, from C(vd: root/0).
+          type: str
+        vdom_index:
+          description: >-
+            VDOM index, from C(vd: root/0).
+          type: int
+        name:
+          description: >-
+            Gateway (phase1) name; dial-up instances carry a suffix such as C(HUB_0).
+          type: str
+        ike_version:
+          description: >-
+            IKE version, from C(version).
+          type: int
+        interface:
+          description: >-
+            Outgoing interface name (empty string when FortiOS prints only the index).
+          type: str
+        interface_index:
+          description: >-
+            Outgoing interface index.
+          type: int
+        local_addr:
+          description: >-
+            Local underlay address (IPv6 keeps its colons).
+          type: str
+        local_port:
+          description: >-
+            Local IKE port (500, or 4500 with NAT-T).
+          type: int
+        remote_addr:
+          description: >-
+            Remote underlay address.
+          type: str
+        remote_port:
+          description: >-
+            Remote IKE port.
+          type: int
+        transport:
+          description: >-
+            C(UDP) or C(TCP) (IKE over TCP), when printed.
+          type: str
+        tun_id:
+          description: >-
+            IPv4 tunnel id.
+          type: str
+        tun_id6:
+          description: >-
+            IPv6 tunnel id.
+          type: str
+        remote_location:
+          description: >-
+            Remote location as printed.
+          type: str
+        network_id:
+          description: >-
+            Network id (C(network-overlay)).
+          type: int
+        virtual_interface_addr_local:
+          description: >-
+            Local overlay address.
+          type: str
+        virtual_interface_addr_peer:
+          description: >-
+            Overlay address the peer sent, C(0.0.0.0) when it sent none.
+          type: str
+        overlay_exchanged:
+          description: >-
+            True when the peer's overlay address is present and not C(0.0.0.0); null when the line is
+            absent.
+          type: bool
+        created_seconds:
+          description: >-
+            Seconds since the gateway was created.
+          type: int
+        ike_sa:
+          description: >-
+            IKE SA counters C(created_current), C(created_total), C(established_current),
+            C(established_total) and C(time_ms) (C(min), C(avg), C(max)); the established and time parts
+            are null when the line has none.
+          type: dict
+        ipsec_sa:
+          description: >-
+            IPsec SA counters, same shape as C(ike_sa).
+          type: dict
+        auto_discovery:
+          description: >-
+            Raw ADVPN auto-discovery value, for example C(1 sender).
+          type: str
+        peer_id:
+          description: >-
+            Peer id as printed.
+          type: str
+        peer_sn:
+          description: >-
+            Peer serial number as printed.
+          type: str
+        extra:
+          description: >-
+            Any other C(key: value) line of the gateway, with snake_case keys.
+          type: dict
+        ike_sas:
+          description: >-
+            One entry per C(id/spi) block (IKE SA), in output order.
+          type: list
+          elements: dict
+          contains:
+            id:
+              description: >-
+                SA id, from C(id/spi).
+              type: int
+            spi_initiator:
+              description: >-
+                Initiator's SPI (first half of C(id/spi)).
+              type: str
+            spi_responder:
+              description: >-
+                Responder's SPI (second half of C(id/spi)).
+              type: str
+            direction:
+              description: >-
+                C(initiator) or C(responder).
+              type: str
+            status:
+              description: >-
+                First word of the status, for example C(established) or C(connecting).
+              type: str
+            status_raw:
+              description: >-
+                The whole status value.
+              type: str
+            proposal:
+              description: >-
+                Negotiated proposal.
+              type: str
+            lifetime:
+              description: >-
+                SA lifetime in seconds.
+              type: int
+            rekey:
+              description: >-
+                Seconds until rekey.
+              type: int
+            dpd_sent:
+              description: >-
+                DPD messages sent (decoded from hexadecimal).
+              type: int
+            dpd_recv:
+              description: >-
+                DPD messages received (decoded from hexadecimal).
+              type: int
+            extra:
+              description: >-
+                Any other C(key: value) line of the SA, snake_case keys; key material is never kept.
+              type: dict
+        # END gateway facts
     fortios_ike_summary:
       description:
         - C(gateways), C(ike_up), C(ipsec_up) (gateways with an IPsec SA up), C(ipsec_sas_up),
@@ -117,45 +278,32 @@ command:
   sample: diagnose vpn ike gateway list name SiteB-to-SiteA
 """
 
-import re
-
 from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.connection import Connection, ConnectionError as AnsibleConnectionError
 
-from ansible_collections.overlay.fortigate.plugins.module_utils.ike_gateway_list import (
+from ansible_collections.overlay.fortigate.plugins.module_utils.common.cli import cli_word_problem
+from ansible_collections.overlay.fortigate.plugins.module_utils.ike.gateway_list import (
     GatewayListError,
     parse_gateway_list,
 )
-from ansible_collections.overlay.fortigate.plugins.module_utils.ike_gateway_summary import summarize
+from ansible_collections.overlay.fortigate.plugins.module_utils.ike.summary import summarize
 
-
-# A gateway or VDOM name is one CLI word: no whitespace (a newline would start another command) or quotes.
-_CLI_WORD = re.compile(r"^[^\s\"'\\]+$")
 NEEDS_CLI = ("ike_gateway_facts runs 'diagnose vpn ike gateway list' over SSH, but the task's connection offers no "
              "CLI commands (ansible.netcommon.httpapi is REST only): set ansible_connection: "
              "ansible.netcommon.network_cli for this task (in its vars, with ansible_network_os: "
              "overlay.fortigate.fortios and the SSH port as ansible_port), or give text to parse captured output")
 
 
-def cli_get(module, connection, command):
-    """``connection.get``; a connection without the CLI (JSON-RPC -32601) fails with the fix instead."""
-    try:
-        return connection.get(command=command)
-    except AnsibleConnectionError as exc:
-        if getattr(exc, "code", None) == -32601 or "Method not found" in str(exc):
-            module.fail_json(msg=NEEDS_CLI)
-        raise
-
-
 def cli_word(module, option):
     value = module.params[option]
-    if value is not None and not _CLI_WORD.match(value):
-        module.fail_json(msg="%s: %r is not a FortiOS name (no spaces, quotes, backslashes or line breaks)"
-                             % (option, value))
+    problem = cli_word_problem(value) if value is not None else None
+    if problem:
+        module.fail_json(msg="%s: %r %s" % (option, value, problem))
     return value
 
 
 def read_from_device(module):
+    """Run the command over the task's network_cli connection (in the VDOM given, by the cliconf plugin)."""
     command = "diagnose vpn ike gateway list"
     if cli_word(module, "name"):
         command += " name %s" % module.params["name"]
@@ -163,41 +311,13 @@ def read_from_device(module):
     if not getattr(module, "_socket_path", None):
         module.fail_json(msg="no device connection: use ansible_connection=ansible.netcommon.network_cli with "
                              "ansible_network_os=overlay.fortigate.fortios, or give text to parse captured output")
-    connection = Connection(module._socket_path)
-    in_vdom = enter_vdom(module, connection, vdom) if vdom else False
     try:
-        output = cli_get(module, connection, command)
+        output = Connection(module._socket_path).run_in_vdom(command=command, vdom=vdom)
     except AnsibleConnectionError as exc:
-        module.fail_json(msg="running '%s' failed: %s" % (command, exc), command=command)
-    finally:
-        if in_vdom:
-            connection.get(command="end")
+        if getattr(exc, "code", None) == -32601 or "Method not found" in str(exc):
+            module.fail_json(msg=NEEDS_CLI)  # an httpapi (REST only) connection: say how to get the CLI
+        module.fail_json(msg="ike_gateway_facts: %s" % exc, command=command)
     return command, output
-
-
-def enter_vdom(module, connection, vdom):
-    """Enter an existing VDOM's context; False when the device has no VDOMs and ``vdom`` is root.
-
-    ``edit`` of an unknown name inside ``config vdom`` creates a VDOM, so the name is checked
-    against the device's list (``get`` in that context) first.
-    """
-    try:
-        cli_get(module, connection, "config vdom")
-    except AnsibleConnectionError as exc:
-        if vdom == "root":
-            return False
-        module.fail_json(msg="vdom %s: the device refused 'config vdom' (are VDOMs enabled?): %s" % (vdom, exc))
-    try:
-        existing = re.findall(r"^== \[ (\S+) \]", connection.get(command="get"), re.MULTILINE)
-    except AnsibleConnectionError as exc:
-        connection.get(command="end")
-        module.fail_json(msg="vdom %s: could not list the VDOMs: %s" % (vdom, exc))
-    if vdom not in existing:
-        connection.get(command="end")
-        module.fail_json(msg="vdom %s does not exist on the device (it has: %s); the module never creates one"
-                             % (vdom, ", ".join(existing) or "none"))
-    connection.get(command="edit %s" % vdom)
-    return True
 
 
 def main():
@@ -208,7 +328,6 @@ def main():
             # Captured output may hold key material (damaged key lines); never echo it back.
             text=dict(type="str", no_log=True),
             strict=dict(type="bool", default=False),
-            access_token=dict(type="str", no_log=True),
         ),
         mutually_exclusive=[["text", "name"]],
         supports_check_mode=True,

@@ -125,8 +125,8 @@ object:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.overlay.fortigate.plugins.module_utils.fortios_module import COMMON_ARGUMENTS, run
-from ansible_collections.overlay.fortigate.plugins.module_utils.phase1_exchange import reconcile
+from ansible_collections.overlay.fortigate.plugins.module_utils.cmdb.module import COMMON_ARGUMENTS, run
+from ansible_collections.overlay.fortigate.plugins.module_utils.ipsec.phase1_exchange import reconcile
 
 
 def main():

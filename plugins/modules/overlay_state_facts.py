@@ -124,8 +124,8 @@ ansible_facts:
 from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.connection import Connection, ConnectionError as AnsibleConnectionError
 
-from ansible_collections.overlay.fortigate.plugins.module_utils.fortios_module import COMMON_ARGUMENTS
-from ansible_collections.overlay.fortigate.plugins.module_utils.overlay_state import (
+from ansible_collections.overlay.fortigate.plugins.module_utils.cmdb.module import COMMON_ARGUMENTS
+from ansible_collections.overlay.fortigate.plugins.module_utils.ipsec.overlay_state import (
     OverlayStateError,
     OverlayStateReader,
 )

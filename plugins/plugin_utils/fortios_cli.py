@@ -18,13 +18,14 @@ values that plain ``show`` leaves out, hence ``show full-configuration``).
 from __future__ import annotations
 
 import ast
-import ipaddress
 import re
 import shlex
 from typing import Iterable, Optional, Union
 
-# "HOST # ", "HOST (context) # "; the context is a config path word, an edited key or a VDOM.
-PROMPT_RE = re.compile(r"^(?P<host>[^\s()#$]+)(?: \((?P<context>[^)\r\n]*)\))? [#$] ?$")
+from ansible_collections.overlay.fortigate.plugins.module_utils.common.addresses import ipv4_mask_form
+from ansible_collections.overlay.fortigate.plugins.module_utils.common.cli import PROMPT
+
+PROMPT_RE = re.compile("^%s$" % PROMPT)
 SCOPE_PATHS = (("vdom",), ("global",))
 # Leaving nested contexts never needs more than this many `end`/`abort` lines
 # (config vdom > edit X > config table > edit key > config child > edit key).
@@ -50,6 +51,28 @@ def prompt_context(prompt: Union[str, bytes, None]) -> Optional[str]:
     if not match:
         return None
     return match.group("context") or ""
+
+
+def leave_contexts(prompt, send, command):
+    """Send ``command`` (``end`` commits what is pending, ``abort`` discards it) until the prompt is
+    the top level again; False when it still is not after :data:`MAX_CONTEXT_DEPTH` of them.
+
+    ``prompt()`` returns the current prompt, ``send(command)`` runs one line.
+    """
+    for dummy in range(MAX_CONTEXT_DEPTH):
+        if not prompt_context(prompt()):
+            return True
+        send(command)
+    return not prompt_context(prompt())
+
+
+# ``get`` inside ``config vdom`` lists the VDOMs as "== [ root ]" lines.
+_VDOM_LISTED = re.compile(r"^== \[ (\S+) \]", re.MULTILINE)
+
+
+def vdom_names(listing: str) -> list[str]:
+    """The VDOM names of a ``get`` inside ``config vdom``."""
+    return _VDOM_LISTED.findall(listing)
 
 
 def candidate_lines(candidate: Union[str, Iterable[str], None]) -> list[str]:
@@ -92,15 +115,8 @@ def _normalise(tokens: list[str]) -> tuple:
     """Spelling-independent tokens: ``10.0.0.1/32`` -> ``10.0.0.1 255.255.255.255``."""
     out: list[str] = []
     for token in tokens:
-        if "/" in token and token[0].isdigit():
-            try:
-                network = ipaddress.IPv4Interface(token)
-            except ValueError:
-                out.append(token)
-                continue
-            out += [str(network.ip), str(network.netmask)]
-        else:
-            out.append(token)
+        masked = ipv4_mask_form(token) if "/" in token else None
+        out += masked.split() if masked else [token]
     return tuple(out)
 
 

@@ -9,7 +9,7 @@ strict mode), and turn parser errors into a message that says what to pass inste
 
 from ansible.utils.display import Display
 
-from ansible_collections.overlay.fortigate.plugins.module_utils.ike_gateway_list import (
+from ansible_collections.overlay.fortigate.plugins.module_utils.ike.gateway_list import (
     GatewayListError,
     parse_gateway_list,
 )

@@ -19,12 +19,13 @@ from __future__ import annotations
 import re
 from typing import Iterable
 
-MASK = "********"
-# Attribute/parameter names whose values are secret (FortiOS and HTTP spellings).
-SECRET_WORDS = (
-    r"[\w-]*pass(?:word|wd)?[\w-]*|[\w-]*secret[\w-]*|[\w-]*token[\w-]*|session_key|[\w-]*api[_-]?key"
-    r"|authorization|cookie|set-cookie|apscookie[\w-]*|ccsrf_?token[\w-]*"
+from ansible_collections.overlay.fortigate.plugins.module_utils.common.secret_names import (
+    MASK,
+    SECRET_NAME_PATTERN,
 )
+
+# Parameter, header and attribute names whose values are secret: the collection's one definition.
+SECRET_WORDS = SECRET_NAME_PATTERN
 
 _PATTERNS = (
     # JSON or Python-repr pairs and tuples: "password": "x" / ('x-csrftoken', 'x') (quoted or bare).

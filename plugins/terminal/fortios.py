@@ -30,17 +30,14 @@ from ansible.module_utils.common.text.converters import to_bytes
 
 from ansible_collections.ansible.netcommon.plugins.plugin_utils.terminal_base import TerminalBase
 
-from ansible_collections.overlay.fortigate.plugins.plugin_utils.fortios_cli import (
-    ERROR_PATTERNS,
-    MAX_CONTEXT_DEPTH,
-    prompt_context,
-)
+from ansible_collections.overlay.fortigate.plugins.module_utils.common.cli import PROMPT
+from ansible_collections.overlay.fortigate.plugins.plugin_utils.fortios_cli import ERROR_PATTERNS, leave_contexts
 
 
 class TerminalModule(TerminalBase):
     terminal_stdout_re = [
         # HOST # | HOST (phase1-interface) # | HOST (root) # ; "$" for restricted (read-only) admin profiles
-        re.compile(rb"[\r\n]?[^\s()#$]+(?: \([^)\r\n]*\))? [#$] ?$"),
+        re.compile(rb"[\r\n]?" + PROMPT.encode() + rb"$"),
     ]
 
     terminal_stderr_re = [re.compile(pattern.encode()) for pattern in ERROR_PATTERNS]
@@ -69,10 +66,7 @@ class TerminalModule(TerminalBase):
         if not self._restore_output:
             return
         try:
-            for dummy in range(MAX_CONTEXT_DEPTH):  # a task may have left the session inside config
-                if not prompt_context(self._get_prompt()):
-                    break
-                self._run(b"abort")
+            leave_contexts(self._get_prompt, self._run, b"abort")  # a task may have left the session inside config
             self._set_console_output(self._restore_output)
         except AnsibleConnectionFailure:
             pass  # the session is going away; nothing useful to report

@@ -22,7 +22,7 @@ from __future__ import annotations
 import ipaddress
 import re
 
-from ansible_collections.overlay.fortigate.plugins.module_utils.ike_gateway_summary import tunnel_state
+from ansible_collections.overlay.fortigate.plugins.module_utils.ike.summary import tunnel_state
 
 
 def as_text(value):

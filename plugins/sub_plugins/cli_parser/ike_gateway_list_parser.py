@@ -37,7 +37,7 @@ EXAMPLES = r"""
 
 from ansible_collections.ansible.utils.plugins.plugin_utils.base.cli_parser import CliParserBase
 
-from ansible_collections.overlay.fortigate.plugins.module_utils.ike_gateway_list import GatewayListError
+from ansible_collections.overlay.fortigate.plugins.module_utils.ike.gateway_list import GatewayListError
 from ansible_collections.overlay.fortigate.plugins.plugin_utils.gateway_list import gateway_facts
 
 

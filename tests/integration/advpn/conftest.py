@@ -29,7 +29,7 @@ class AdvpnLab(SimLab):
         return self.playbook(playbook, "-i", str(intent), *args, env=env, **kwargs)
 
     def gateways(self, device: str) -> list[dict]:
-        from ansible_collections.overlay.fortigate.plugins.module_utils.ike_gateway_list import parse_gateway_list
+        from ansible_collections.overlay.fortigate.plugins.module_utils.ike.gateway_list import parse_gateway_list
 
         return parse_gateway_list(self.command(device, "diagnose vpn ike gateway list")).gateways
 

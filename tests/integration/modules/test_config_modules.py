@@ -188,20 +188,26 @@ def test_user_password_login_on_a_release_with_only_logincheck(module_lab):
     assert 'edit "cookie-net"' in module_lab.config("OLD_COOKIE")
 
 
-def test_refused_second_step_is_undone_so_the_tunnel_is_never_half_written(module_lab):
-    start = dict(SITE_A, interface_ip=False, addr4="")
-    _report, proc = module_lab.playbook("exchange.yml", extra_vars=start)
-    assert proc.returncode == 0, proc.stdout[-2000:]
-    # The first PUT (exchange-interface-ip enable) goes through; the second (the address) gets a 500.
+def enable_with_failing_puts(module_lab, address, failing_puts):
+    """From exchange off and no address, enable both; the first PUT (exchange-interface-ip enable)
+    goes through and the next ``failing_puts`` PUTs get a 500. Returns the task result and the log mark."""
+    # The starting point, set over REST directly (no playbook run needed for it).
+    reset = module_lab.rest("SITE_A", "PUT", "/api/v2/cmdb/vpn.ipsec/phase1-interface/SiteA-to-SiteB?vdom=root",
+                            {"exchange-ip-addr4": "0.0.0.0", "exchange-interface-ip": "disable"})
+    assert reset["status"] == "success", reset
     module_lab.fault("SITE_A", "--method", "PUT", "--path-pattern", "phase1-interface/SiteA-to-SiteB",
-                     "--after", "1", "--status", "500", "--count", "1")
+                     "--after", "1", "--status", "500", "--count", str(failing_puts))
     mark = module_lab.mark("SITE_A")
     try:
         report, _proc = module_lab.playbook(
-            "exchange.yml", extra_vars=dict(SITE_A, interface_ip=True, addr4="10.200.5.5", allow_failure=True))
+            "exchange.yml", extra_vars=dict(SITE_A, interface_ip=True, addr4=address, allow_failure=True))
     finally:
         module_lab.clear_faults()
-    failed = module_lab.result(report, "Exchange", "SITE_A")
+    return module_lab.result(report, "Exchange", "SITE_A"), mark
+
+
+def test_refused_second_step_is_undone_so_the_tunnel_is_never_half_written(module_lab):
+    failed, mark = enable_with_failing_puts(module_lab, "10.200.5.5", failing_puts=1)
     assert failed["failed"] and "earlier step(s) of this change were undone" in failed["msg"]
     puts = [(r.get("body_keys"), r["status"]) for r in module_lab.writes_since("SITE_A", mark)]
     # (the injected fault answers before the body is read, so its log line has no body keys)
@@ -212,17 +218,8 @@ def test_refused_second_step_is_undone_so_the_tunnel_is_never_half_written(modul
 
 
 def test_a_failed_undo_reports_the_half_written_tunnel_and_how_to_recover(module_lab):
-    _report, proc = module_lab.playbook("exchange.yml", extra_vars=dict(SITE_A, interface_ip=False, addr4=""))
-    assert proc.returncode == 0, proc.stdout[-2000:]
-    # The first PUT (exchange-interface-ip enable) goes through; the address and the undo both get a 500.
-    module_lab.fault("SITE_A", "--method", "PUT", "--path-pattern", "phase1-interface/SiteA-to-SiteB",
-                     "--after", "1", "--status", "500", "--count", "2")
-    try:
-        report, _proc = module_lab.playbook(
-            "exchange.yml", extra_vars=dict(SITE_A, interface_ip=True, addr4="10.200.6.6", allow_failure=True))
-    finally:
-        module_lab.clear_faults()
-    failed = module_lab.result(report, "Exchange", "SITE_A")
+    # The address and the undo both get a 500.
+    failed, _mark = enable_with_failing_puts(module_lab, "10.200.6.6", failing_puts=2)
     assert failed["failed"] and failed["status"] == 500
     message = failed["msg"]
     assert "phase1-interface SiteA-to-SiteB IS HALF-WRITTEN: undoing the earlier step(s) failed too" in message

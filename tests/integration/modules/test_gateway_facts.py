@@ -12,6 +12,10 @@ def test_facts_per_vdom_and_equal_to_the_filter(module_lab):
     assert all(g["vdom"] == "root" for g in root["fortios_ike_gateways"])
     assert "blue-to-site" not in [t["name"] for t in root["fortios_ike_summary"]["tunnels"]]
     assert not module_lab.result(report, "Facts module and filter agree on the same device output", "VDOM_A").get("failed")
+    # Without VDOMs, vdom root (a common group default) runs the command as is (cliconf run_in_vdom).
+    plain = module_lab.result(report, "Facts in VDOM root of a device without VDOMs", "SITE_A")
+    assert not plain.get("failed") and plain["command"] == "diagnose vpn ike gateway list", plain.get("msg")
+    assert isinstance(plain["ansible_facts"]["fortios_ike_gateways"], list)
 
 
 def test_unknown_vdom_is_refused_not_created(module_lab):

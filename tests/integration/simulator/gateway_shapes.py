@@ -8,8 +8,9 @@ against every real occurrence of the key (so it is not invented) and against the
 
 from __future__ import annotations
 
-import importlib.util
+import importlib
 import re
+import sys
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[3]
@@ -63,12 +64,10 @@ _LINE = re.compile(r"^( {0,2})([A-Za-z][A-Za-z0-9 _/-]*?):(?: (.*))?$")
 
 
 def parser():
-    """The collection's own gateway-list parser (plugins/module_utils/ike_gateway_list.py)."""
-    path = REPO / "plugins" / "module_utils" / "ike_gateway_list.py"
-    spec = importlib.util.spec_from_file_location("ike_gateway_list_for_tests", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    """The collection's own gateway-list parser (plugins/module_utils/ike/gateway_list.py)."""
+    if str(REPO / ".devcollections") not in sys.path:
+        sys.path.insert(0, str(REPO / ".devcollections"))  # this checkout as overlay.fortigate (make setup)
+    return importlib.import_module("ansible_collections.overlay.fortigate.plugins.module_utils.ike.gateway_list")
 
 
 def split(line: str):

@@ -1,4 +1,5 @@
-"""ADVPN with BGP on loopback (lab advpn-bgp-loopback, from reference/advpn_anchors.md §1.4)."""
+"""ADVPN with BGP on loopback (lab advpn-bgp-loopback), as in Fortinet's SD-WAN/SD-Branch architecture guide,
+"BGP on loopback": https://docs.fortinet.com/document/fortigate/latest/sd-wan-sd-branch-architecture-for-mssps/53445."""
 
 from __future__ import annotations
 

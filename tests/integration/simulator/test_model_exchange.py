@@ -1,4 +1,5 @@
-"""The seed article (Fortinet KB 253455, exchange-interface-ip) reproduced on the default lab.
+"""Fortinet KB 253455 (exchange-interface-ip) reproduced on the default lab; the article:
+https://community.fortinet.com/t5/FortiGate/Technical-Tip-How-to-use-exchange-interface-IP-in-IPsec-Tunnel/ta-p/253455
 
 Configuration goes through the REST API as a playbook would send it; what each FortiGate learned is
 read from ``diagnose vpn ike gateway list`` (parsed by the collection's own parser), the routing
@@ -103,6 +104,6 @@ def test_exchange_ip_addr4_wins_over_the_interface_address(kb):
     set_phase1(kb, "FGT2", exchange_interface_ip="enable", exchange_ip_addr4="10.255.0.2")
     assert gateway(kb, "FGT_1")["virtual_interface_addr_peer"] == "10.255.0.2"
     monitor = kb.get("FGT_1", "/api/v2/monitor/vpn/ipsec?tunnel=SiteA-to-SiteB").json["results"]
-    # A static tunnel's tun_id stays the peer's public address (seed capture: tun_id 10.47.1.80).
+    # A static tunnel's tun_id stays the peer's public address (the KB's capture: tun_id 10.47.1.80).
     assert [(m["name"], m["type"], m["rgwy"], m["tun_id"]) for m in monitor] == \
         [("SiteA-to-SiteB", "automatic", "10.47.1.80", "10.47.1.80")]

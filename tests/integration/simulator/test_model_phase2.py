@@ -1,4 +1,5 @@
-"""Phase2 life cycle per Fortinet KB 189536 (seed 003), on the default lab with a frozen clock.
+"""Phase2 life cycle per Fortinet KB 189536, on the default lab with a frozen clock; the article:
+https://community.fortinet.com/t5/FortiGate/Technical-Tip-Using-the-IPSec-auto-negotiate-and-keepalive/ta-p/189536
 
 Without auto-negotiate an SA waits for traffic; with it the SA comes up on its own (and after
 ``diagnose vpn ike gateway clear``), is retried every 5 s and never expires (keepalive implied);

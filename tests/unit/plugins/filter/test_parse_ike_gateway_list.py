@@ -1,13 +1,12 @@
-"""The filter and the cli_parse parser return the parser's facts and fail cleanly."""
+"""The filter returns the parser's facts and fails cleanly."""
 
 import pytest
 from ansible.errors import AnsibleFilterError
 
 from ansible_collections.overlay.fortigate.plugins.filter.parse_ike_gateway_list import FilterModule
-from ansible_collections.overlay.fortigate.plugins.module_utils.ike_gateway_list import parse_gateway_list
-from ansible_collections.overlay.fortigate.plugins.sub_plugins.cli_parser.ike_gateway_list_parser import CliParser
+from ansible_collections.overlay.fortigate.plugins.module_utils.ike.gateway_list import parse_gateway_list
 
-from ..module_utils.test_ike_gateway_list import FGT_A_MULTILINE
+from ..module_utils.ike.test_gateway_list import FGT_A_MULTILINE
 
 FILTER = FilterModule().filters()["parse_ike_gateway_list"]
 ANNOTATED = FGT_A_MULTILINE.replace("-> 1.1.1.2", "-> 1.1.1.2 <--- note")
@@ -32,27 +31,14 @@ def test_filter_errors_name_the_filter_and_the_fix():
         FILTER(FGT_A_MULTILINE, strict="yes")
 
 
-def test_cli_parse_parser_matches_filter():
-    parser = CliParser(task_args={"text": FGT_A_MULTILINE}, task_vars={}, debug=False)
-    assert parser.parse() == {"parsed": FILTER(FGT_A_MULTILINE)}
-
-
-def test_cli_parse_parser_reports_errors():
-    parser = CliParser(task_args={"text": "Unknown action 0"}, task_vars={}, debug=False)
-    result = parser.parse()
-    assert list(result) == ["errors"] and "Unknown action" in result["errors"][0]
-
-
 # The key line with its label coloured: nothing may echo the key (issue 9, item 1).
 COLOURED_KEY = FGT_A_MULTILINE.replace("  key: fc443e85", "  \x1b[1mkey\x1b[0m: fc443e85").replace(
     "status: established", "sta?tus: established fc443e8594fa5be2")
 
 
-def test_filter_and_cli_parse_never_echo_key_material(capsys):
+def test_filter_never_echoes_key_material(capsys):
     assert FILTER(COLOURED_KEY)[0]["name"] == "SiteA-to-SiteB"
     with pytest.raises(AnsibleFilterError) as caught:
         FILTER(COLOURED_KEY, strict=True)
-    parser = CliParser(task_args={"text": COLOURED_KEY}, task_vars={}, debug=False)
-    assert parser.parse()["parsed"][0]["name"] == "SiteA-to-SiteB"
     shown = str(caught.value) + capsys.readouterr().err
     assert "sta?tus" in shown and "fc443e85" not in shown

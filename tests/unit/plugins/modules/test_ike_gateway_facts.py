@@ -8,7 +8,7 @@ from ansible.module_utils.testing import patch_module_args
 from ansible_collections.overlay.fortigate.plugins.filter.parse_ike_gateway_list import FilterModule
 from ansible_collections.overlay.fortigate.plugins.modules import ike_gateway_facts
 
-from ..module_utils.test_ike_gateway_list import FGT_A_FLATTENED, IKEV2_DIALUP_HUB
+from ..module_utils.ike.test_gateway_list import FGT_A_FLATTENED, IKEV2_DIALUP_HUB
 
 FGT2_BEFORE = (
     "FGT2 # diagnose vpn ike gateway list vd: root/0 name: SiteB-to-SiteA version: 1 interface: port1 3 "

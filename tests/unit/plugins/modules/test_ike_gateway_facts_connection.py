@@ -10,13 +10,15 @@ from ansible_collections.overlay.fortigate.plugins.modules import ike_gateway_fa
 
 
 class RestOnly:
-    """What an httpapi connection answers to a CLI call: JSON-RPC 'Method not found'."""
+    """What an httpapi connection answers to any CLI call: JSON-RPC 'Method not found'."""
 
     def __init__(self, socket_path):
         self.socket_path = socket_path
 
-    def get(self, command):
-        raise AnsibleConnectionError("Method not found", code=-32601)
+    def __getattr__(self, name):
+        def call(*args, **kwargs):
+            raise AnsibleConnectionError("Method not found", code=-32601)
+        return call
 
 
 @pytest.mark.parametrize("args", [{}, {"vdom": "root"}, {"vdom": "blue"}, {"name": "H1_ISP1"}])

@@ -3,11 +3,14 @@
 import pytest
 
 from ansible_collections.overlay.fortigate.plugins.plugin_utils.fortios_cli import (
+    MAX_CONTEXT_DEPTH,
     candidate_lines,
     device_error,
+    leave_contexts,
     predict_changes,
     prompt_context,
     top_level_paths,
+    vdom_names,
 )
 
 RUNNING_FULL = """\
@@ -161,3 +164,16 @@ def test_device_error_from_network_cli_bytes_repr():
 
 def test_device_error_ignores_other_failures():
     assert device_error("command timeout triggered, timeout value is 30 secs") is None
+
+
+def test_leave_contexts_sends_until_the_top_prompt_or_gives_up():
+    prompts = ["FGT (SiteA) # ", "FGT (phase1-interface) # ", "FGT # "]
+    sent = []
+    assert leave_contexts(lambda: prompts[len(sent)], sent.append, "abort") and sent == ["abort", "abort"]
+    stuck = []
+    assert not leave_contexts(lambda: "FGT (x) # ", stuck.append, "end") and len(stuck) == MAX_CONTEXT_DEPTH
+
+
+def test_vdom_names_from_the_listing_of_config_vdom():
+    listing = "FGT (vdom) # get\n== [ root ]\nname: root\n== [ blue ]\nname: blue\n\nFGT (vdom) # "
+    assert vdom_names(listing) == ["root", "blue"] and vdom_names("") == []
