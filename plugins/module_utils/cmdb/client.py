@@ -15,6 +15,8 @@ import json
 import re
 from urllib.parse import quote
 
+from ansible.module_utils.connection import ConnectionError as AnsibleConnectionError
+
 from ansible_collections.overlay.fortigate.plugins.module_utils.cmdb.values import mask
 from ansible_collections.overlay.fortigate.plugins.module_utils.common.messages import clip_words
 
@@ -63,6 +65,9 @@ class CmdbError(Exception):
         super().__init__(str(self))
 
     def __str__(self):
+        if self.status is None:
+            # No answer at all (connection dropped, timeout): the hint holds what the connection said.
+            return "%s %s failed: no answer from the device (%s)" % (self.method, self.target, self.hint)
         parts = ["%s %s failed: HTTP %s" % (self.method, self.target, self.status)]
         if isinstance(self.code, int):
             meaning = FORTIOS_ERRORS.get(self.code)
@@ -141,9 +146,14 @@ class CmdbClient:
         if method != "GET":
             self.requests.append({"method": method, "url": url,
                                   "body": mask(body, secrets) if body is not None else None})
-        status, text = self._send(method, url, text_body)
-        envelope = _decode(text)
         target = "%s%s (vdom %s)" % (path, "/%s" % mkey if mkey is not None else "", self.vdom)
+        try:
+            status, text = self._send(method, url, text_body)
+        except AnsibleConnectionError as exc:
+            # The httpapi plugin already repeated what it may (retry.py); what is left is a lost
+            # answer, reported against the object like a refusal so the message names it.
+            raise CmdbError(method, target, None, {}, body, hint=clip_words(str(exc))) from None
+        envelope = _decode(text)
         if status != 200 or envelope.get("status") == "error":
             hint = self._vdom_hint() if status == 403 else None
             raise CmdbError(method, target, status, envelope, body, hint=hint)

@@ -21,12 +21,17 @@ device's :class:`CmdbError` and says what the engine did about it (undone or not
 
 from __future__ import annotations
 
+import time
+
 from ansible_collections.overlay.fortigate.plugins.module_utils.cmdb.client import CmdbError
 from ansible_collections.overlay.fortigate.plugins.module_utils.cmdb.values import mask, same
 from ansible_collections.overlay.fortigate.plugins.module_utils.common.secret_names import is_secret_name
 from ansible_collections.overlay.fortigate.plugins.module_utils.common.messages import shown
 
 _NOT_READ = object()
+# Answers after which a POST's create did not or may not have happened: rate limited, busy, no answer.
+CREATE_UNSURE = frozenset((429, 503, None))
+CREATE_REPEAT_DELAY = 1.0
 SECRETS_ON_CREATE = "on_create"
 SECRETS_ALWAYS = "always"
 
@@ -191,7 +196,7 @@ class Reconciler:
                 result["object"] = None
                 return result
             if plan.action == "create":
-                self.client.request("POST", spec.path, None, plan.changes, secrets=spec.secret_attributes)
+                self._create(plan)
         except CmdbError as exc:
             raise WriteError(spec.where, exc) from None
         if plan.action == "update":
@@ -200,6 +205,29 @@ class Reconciler:
         result["object"] = spec.mask(confirmed)
         result["diff"]["after"] = spec.managed(confirmed)
         return result
+
+    def _create(self, plan):
+        """POST the object; after a 429, a 503 or no answer, read it back before one repeat.
+
+        The httpapi plugin never repeats a POST (retry.py: a repeated create may duplicate), but
+        a CMDB create is keyed, so reading the key tells whether it happened: present means the
+        lost answer was a success, absent means the device did not act and one repeat is safe.
+        """
+        spec = plan.spec
+        try:
+            self.client.request("POST", spec.path, None, plan.changes, secrets=spec.secret_attributes)
+            return
+        except CmdbError as exc:
+            if exc.status not in CREATE_UNSURE:
+                raise
+            first_error = exc
+        time.sleep(CREATE_REPEAT_DELAY)
+        try:
+            if self.client.get(spec.path, spec.mkey) is not None:
+                return
+        except CmdbError:
+            raise first_error from None
+        self.client.request("POST", spec.path, None, plan.changes, secrets=spec.secret_attributes)
 
     def _put_in_steps(self, plan):
         spec = plan.spec
