@@ -101,7 +101,7 @@ def cell(lab, method, fault):
     first_line = message.splitlines()[0] if message else ""
     named = OBJECT_OF[method] in message and method in message
     intact = whole(lab, method)
-    rerun_rc, rerun_message, _ = deploy(lab)
+    rerun_rc, rerun_message = deploy(lab)[:2]
     problems = device_correct(lab)
     if named and intact and rerun_rc == 0 and not problems:
         return "failed cleanly, re-run converged", seconds, first_line

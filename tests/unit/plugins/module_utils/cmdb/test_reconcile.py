@@ -88,7 +88,7 @@ def test_a_create_refused_as_busy_is_read_back_then_repeated_once(monkeypatch, s
     device = lab()
     first_post_fails(device, lambda d, body: refusal(status, -1, None))
     result = create_new(device, monkeypatch)
-    assert [(m, k) for m, _, k, _ in device.log if m != "GET" or k == "SiteC"] == [
+    assert [(entry[0], entry[2]) for entry in device.log if entry[0] != "GET" or entry[2] == "SiteC"] == [
         ("GET", "SiteC"), ("POST", None), ("GET", "SiteC"), ("POST", None), ("GET", "SiteC")]
     assert device.tables[P1]["SiteC"]["remote-gw"] == "10.47.1.90" and result["changed"]
 
@@ -101,7 +101,7 @@ def test_a_create_whose_answer_was_lost_is_not_repeated_when_the_device_made_it(
         raise AnsibleConnectionError("Connection reset by peer")
     first_post_fails(device, made_then_dropped)
     result = create_new(device, monkeypatch)
-    assert [m for m, *_ in device.writes()] == ["POST"]
+    assert [entry[0] for entry in device.writes()] == ["POST"]
     assert result["diff"]["after"]["remote-gw"] == "10.47.1.90"
 
 
@@ -110,7 +110,7 @@ def test_a_create_refused_by_the_device_is_not_repeated(monkeypatch):
     first_post_fails(device, lambda d, body: refusal(500, -651, "value parse error before 'x'"))
     with pytest.raises(WriteError, match="phase1-interface SiteC: POST vpn.ipsec/phase1-interface .*HTTP 500"):
         create_new(device, monkeypatch)
-    assert [m for m, *_ in device.writes()] == ["POST"] and "SiteC" not in device.tables[P1]
+    assert [entry[0] for entry in device.writes()] == ["POST"] and "SiteC" not in device.tables[P1]
 
 
 def test_a_write_without_an_answer_names_the_object(monkeypatch):
