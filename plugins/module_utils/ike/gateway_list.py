@@ -105,6 +105,49 @@ def _quick_pair(value, first, second):
     return None
 
 
+_HEX_DIGITS = "0123456789abcdefABCDEF"
+
+
+def _quick_addr(value):
+    """``10.47.2.86:500 -> 100.64.0.1:4500`` without a regex; None for any other form (brackets,
+    no spaces around the arrow, a second arrow), which the regex then reads."""
+    parts = value.split()
+    if len(parts) != 3 or parts[1] != "->" or "[" in value or "]" in value or value.count("->") != 1:
+        return None
+    local_addr, colon, local_port = parts[0].rpartition(":")
+    remote_addr, colon2, remote_port = parts[2].rpartition(":")
+    if not (colon and colon2 and local_addr and remote_addr and local_port.isdecimal() and remote_port.isdecimal()):
+        return None
+    return {"local_addr": local_addr, "local_port": int(local_port),
+            "remote_addr": remote_addr, "remote_port": int(remote_port)}
+
+
+def _quick_arrow(value):
+    """``10.10.0.1 -> 10.10.0.2`` without a regex; None for other forms."""
+    parts = value.split()
+    if len(parts) != 3 or parts[1] != "->":
+        return None
+    return {"virtual_interface_addr_local": parts[0], "virtual_interface_addr_peer": parts[2]}
+
+
+def _quick_tun_id(value):
+    """``10.10.0.2/::10.0.0.2`` without a regex; None for other forms."""
+    if len(value.split()) != 1:
+        return None
+    tun_id, slash, tun_id6 = value.partition("/")
+    if not tun_id or (slash and not tun_id6):
+        return None
+    return {"tun_id": tun_id, "tun_id6": tun_id6 if slash else None}
+
+
+def _quick_dpd(value):
+    """``00000d1c/00000bd5`` (hexadecimal counters) without a regex; None for other forms."""
+    sent, slash, recv = value.partition("/")
+    if slash and sent and recv and not sent.strip(_HEX_DIGITS) and not recv.strip(_HEX_DIGITS):
+        return {"dpd_sent": int(sent, 16), "dpd_recv": int(recv, 16)}
+    return None
+
+
 def _first_word(text):
     """``connecting, state 0`` -> ``connecting``."""
     return text.split(None, 1)[0].rstrip(",;.") if text else None
@@ -164,14 +207,14 @@ _GATEWAY_FIELDS = {
     "addr": (_ADDR, lambda m: {
         "local_addr": m.group(1), "local_port": _int_or_none(m.group(2)),
         "remote_addr": m.group(3), "remote_port": _int_or_none(m.group(4)),
-    }),
+    }, _quick_addr),
     "transport": (_WORD, lambda m: {"transport": m.group(0)}, ("transport", str)),
-    "tun_id": (_TUN_ID, lambda m: {"tun_id": m.group(1), "tun_id6": m.group(2)}),
+    "tun_id": (_TUN_ID, lambda m: {"tun_id": m.group(1), "tun_id6": m.group(2)}, _quick_tun_id),
     "remote_location": (_WORD, lambda m: {"remote_location": m.group(0)}, ("remote_location", str)),
     "network-id": (_INT, lambda m: {"network_id": int(m.group(0))}, ("network_id", int)),
     "virtual-interface-addr": (_ARROW, lambda m: {
         "virtual_interface_addr_local": m.group(1), "virtual_interface_addr_peer": m.group(2),
-    }),
+    }, _quick_arrow),
     "created": (_CREATED, lambda m: {"created_seconds": _seconds(m)}, _quick_age),
 }
 _GATEWAY_TEXT = {"auto-discovery": "auto_discovery", "peer-SN": "peer_sn"}
@@ -180,7 +223,8 @@ _SA_FIELDS = {
     "proposal": (_WORD, lambda m: {"proposal": m.group(0)}, ("proposal", str)),
     "lifetime/rekey": (_PAIR_INT, lambda m: {"lifetime": int(m.group(1)), "rekey": int(m.group(2))},
                        lambda v: _quick_pair(v, "lifetime", "rekey")),
-    "DPD sent/recv": (_PAIR_HEX, lambda m: {"dpd_sent": int(m.group(1), 16), "dpd_recv": int(m.group(2), 16)}),
+    "DPD sent/recv": (_PAIR_HEX, lambda m: {"dpd_sent": int(m.group(1), 16), "dpd_recv": int(m.group(2), 16)},
+                      _quick_dpd),
 }
 # Other keys FortiOS prints, listed so that flattened text (where a value's end is only visible
 # as the start of the next key) splits at them, multi-word ones included. Those that are secret
