@@ -62,9 +62,12 @@ def deploy(tmp, workdir, forks):
 
 def report(label, elapsed, stdout, per_device):
     print("== %s: %.1f s wall" % (label, elapsed))
-    tasks = [line for line in stdout.splitlines() if re.search(r"-{3,} ?\d+\.\d+s$", line)]
-    print("slowest tasks (profile_tasks, wall time of each task across all hosts):")
-    for line in tasks[:12]:
+    # profile_tasks prints its summary after the last "=====" line: one line per task, slowest first.
+    lines = stdout.splitlines()
+    marks = [index for index, line in enumerate(lines) if set(line.strip()) == {"="}]
+    tasks = [line for line in lines[marks[-1] + 1:] if re.search(r"\d+\.\d+s$", line)] if marks else []
+    print("tasks, slowest first (profile_tasks: wall time of each task across all hosts):")
+    for line in tasks:
         print("  " + line)
     recap = [line for line in stdout.splitlines() if re.match(r"^\S+\s+: ok=", line)]
     print("per-host recap (first 3):")
