@@ -30,7 +30,8 @@ PIECES = ["1", "10", ":", "/", " ", "  ", "->", "-", ">", "[", "]", "a", "f", "0
 
 def _samples():
     rng = random.Random(15)
-    return EDGES + ["".join(rng.choice(PIECES) for _ in range(rng.randint(1, 8))).strip() for _ in range(20000)]
+    return EDGES + ["".join(rng.choice(PIECES) for _piece in range(rng.randint(1, 8))).strip()
+                     for _sample in range(20000)]
 
 
 @pytest.mark.parametrize("key", sorted(QUICK))
