@@ -105,6 +105,49 @@ def _quick_pair(value, first, second):
     return None
 
 
+_HEX_DIGITS = "0123456789abcdefABCDEF"
+
+
+def _quick_addr(value):
+    """``10.47.2.86:500 -> 100.64.0.1:4500`` without a regex; None for any other form (brackets,
+    no spaces around the arrow, a second arrow), which the regex then reads."""
+    parts = value.split()
+    if len(parts) != 3 or parts[1] != "->" or "[" in value or "]" in value or value.count("->") != 1:
+        return None
+    local_addr, colon, local_port = parts[0].rpartition(":")
+    remote_addr, colon2, remote_port = parts[2].rpartition(":")
+    if not (colon and colon2 and local_addr and remote_addr and local_port.isdecimal() and remote_port.isdecimal()):
+        return None
+    return {"local_addr": local_addr, "local_port": int(local_port),
+            "remote_addr": remote_addr, "remote_port": int(remote_port)}
+
+
+def _quick_arrow(value):
+    """``10.10.0.1 -> 10.10.0.2`` without a regex; None for other forms."""
+    parts = value.split()
+    if len(parts) != 3 or parts[1] != "->":
+        return None
+    return {"virtual_interface_addr_local": parts[0], "virtual_interface_addr_peer": parts[2]}
+
+
+def _quick_tun_id(value):
+    """``10.10.0.2/::10.0.0.2`` without a regex; None for other forms."""
+    if len(value.split()) != 1:
+        return None
+    tun_id, slash, tun_id6 = value.partition("/")
+    if not tun_id or (slash and not tun_id6):
+        return None
+    return {"tun_id": tun_id, "tun_id6": tun_id6 if slash else None}
+
+
+def _quick_dpd(value):
+    """``00000d1c/00000bd5`` (hexadecimal counters) without a regex; None for other forms."""
+    sent, slash, recv = value.partition("/")
+    if slash and sent and recv and not sent.strip(_HEX_DIGITS) and not recv.strip(_HEX_DIGITS):
+        return {"dpd_sent": int(sent, 16), "dpd_recv": int(recv, 16)}
+    return None
+
+
 def _first_word(text):
     """``connecting, state 0`` -> ``connecting``."""
     return text.split(None, 1)[0].rstrip(",;.") if text else None
@@ -134,6 +177,26 @@ def _seconds(match):
     return ((days * 24 + hours) * 60 + minutes) * 60 + seconds
 
 
+# The line cache. A hub repeats most lines verbatim (``PPK: no``, ``direction: responder``,
+# ``IKE SA: created 1/1 ...``), so _parse_lines remembers, per distinct stripped line, what it did:
+# merge these fields into the gateway, the IKE SA or the extras of the SA (or gateway), set
+# these SA counters, or skip (key material). A remembered line then costs one dictionary
+# lookup instead of a split, a handler call and a read of its value. Only lines whose effect
+# depends on nothing but the line are remembered: the handlers of such keys register, in
+# _LINE_ACTIONS, a function from value to action (None: not cacheable), with no side effects.
+_IN_GATEWAY, _IN_SA, _IN_EXTRA, _COUNTERS, _SKIP = range(5)
+_LINE_ACTIONS = {}
+# Distinct lines remembered per parse; lines that never repeat (SPIs, ages) fill it, and once
+# it is full, lines are no longer added (they are still read the usual way).
+_LINE_CACHE_SIZE = 2048
+
+
+def _line_action(where, fields, field=None):
+    if fields is None:
+        return None
+    return (where, fields if field is None else (field, fields))
+
+
 # How each key FortiOS prints is read: (value pattern, reader[, simple]); see _field for
 # the optional simple spec. Every handler is built once from these tables by a small
 # factory, so that reading a line costs one dictionary lookup and one call, which keeps a
@@ -144,14 +207,14 @@ _GATEWAY_FIELDS = {
     "addr": (_ADDR, lambda m: {
         "local_addr": m.group(1), "local_port": _int_or_none(m.group(2)),
         "remote_addr": m.group(3), "remote_port": _int_or_none(m.group(4)),
-    }),
+    }, _quick_addr),
     "transport": (_WORD, lambda m: {"transport": m.group(0)}, ("transport", str)),
-    "tun_id": (_TUN_ID, lambda m: {"tun_id": m.group(1), "tun_id6": m.group(2)}),
+    "tun_id": (_TUN_ID, lambda m: {"tun_id": m.group(1), "tun_id6": m.group(2)}, _quick_tun_id),
     "remote_location": (_WORD, lambda m: {"remote_location": m.group(0)}, ("remote_location", str)),
     "network-id": (_INT, lambda m: {"network_id": int(m.group(0))}, ("network_id", int)),
     "virtual-interface-addr": (_ARROW, lambda m: {
         "virtual_interface_addr_local": m.group(1), "virtual_interface_addr_peer": m.group(2),
-    }),
+    }, _quick_arrow),
     "created": (_CREATED, lambda m: {"created_seconds": _seconds(m)}, _quick_age),
 }
 _GATEWAY_TEXT = {"auto-discovery": "auto_discovery", "peer-SN": "peer_sn"}
@@ -160,7 +223,8 @@ _SA_FIELDS = {
     "proposal": (_WORD, lambda m: {"proposal": m.group(0)}, ("proposal", str)),
     "lifetime/rekey": (_PAIR_INT, lambda m: {"lifetime": int(m.group(1)), "rekey": int(m.group(2))},
                        lambda v: _quick_pair(v, "lifetime", "rekey")),
-    "DPD sent/recv": (_PAIR_HEX, lambda m: {"dpd_sent": int(m.group(1), 16), "dpd_recv": int(m.group(2), 16)}),
+    "DPD sent/recv": (_PAIR_HEX, lambda m: {"dpd_sent": int(m.group(1), 16), "dpd_recv": int(m.group(2), 16)},
+                      _quick_dpd),
 }
 # Other keys FortiOS prints, listed so that flattened text (where a value's end is only visible
 # as the start of the next key) splits at them, multi-word ones included. Those that are secret
@@ -186,6 +250,20 @@ def _field(key, pattern, reader, simple=None, in_sa=False):
     simple_field, simple_kind = (None, None) if simple is None or quick else simple
     opens_gateway = key in ("vd", "name")
     cache = {}
+
+    def known(value):
+        """The fields of a value read without a regex or read before, else None (no side effects)."""
+        if quick is not None:
+            return quick(value)
+        if simple_field is not None and value and " " not in value:
+            if simple_kind is str:
+                return {simple_field: value}
+            if value.isdecimal():
+                return {simple_field: int(value)}
+        return cache.get(value)
+
+    if not opens_gateway:
+        _LINE_ACTIONS[key] = lambda value: _line_action(_IN_SA if in_sa else _IN_GATEWAY, known(value))
 
     def handle(parser, value):
         if in_sa:
@@ -245,18 +323,27 @@ def _counters(key, field):
                 parser.leftover(value[match.end():], key)
             elif len(cache) < _CACHE_SIZE:
                 cache[value] = numbers
-        created_current, created_total, est_current, est_total, t_min, t_avg, t_max = numbers
-        gateway[field] = {
-            "created_current": created_current,
-            "created_total": created_total,
-            "established_current": est_current,
-            "established_total": est_total,
-            "time_ms": None if t_min is None else {"min": t_min, "avg": t_avg, "max": t_max},
-        }
+        gateway[field] = _counter_dict(numbers)
+
+    _LINE_ACTIONS[key] = lambda value: _line_action(_COUNTERS, cache.get(value), field)
     return handle
 
 
+def _counter_dict(numbers):
+    """Nested dicts are built per gateway (a cached one would be shared by every gateway)."""
+    created_current, created_total, est_current, est_total, t_min, t_avg, t_max = numbers
+    return {
+        "created_current": created_current,
+        "created_total": created_total,
+        "established_current": est_current,
+        "established_total": est_total,
+        "time_ms": None if t_min is None else {"min": t_min, "avg": t_avg, "max": t_max},
+    }
+
+
 def _gateway_text(key, field):
+    _LINE_ACTIONS[key] = lambda value: None if ":" in value else (_IN_GATEWAY, {field: value})
+
     def handle(parser, value):
         gateway = parser.gateway or parser.start_gateway()
         text, rest = _split_free_text(value)
@@ -308,6 +395,7 @@ def _peer_id(parser, value):
 
 def _extra(key):
     snake = _snake(key)
+    _LINE_ACTIONS[key] = lambda value: None if ":" in value else (_IN_EXTRA, {snake: value})
 
     def handle(parser, value):
         text, rest = _split_free_text(value)
@@ -322,6 +410,8 @@ def _extra(key):
 
 
 def _secret(key):
+    _LINE_ACTIONS[key] = lambda value: None if ":" in value else (_SKIP, None)
+
     def handle(parser, value):
         _material, rest = _split_free_text(value)
         if rest:
@@ -570,11 +660,34 @@ def _parse_lines(text):
     parser = _Parser()
     handlers = _HANDLERS
     secrets = _SECRET_LABELS
+    line_actions = _LINE_ACTIONS
     feed_line = parser.feed_line
+    seen = {}
     for line_no, line in enumerate(text.splitlines(), 1):
         line = line.strip()
         if not line:
             continue
+        action = seen.get(line)
+        if action is not None:
+            where, fields = action
+            if where == _SKIP:
+                continue
+            gateway = parser.gateway
+            # Without the gateway (or SA) the line needs, it goes the usual way, which reports it.
+            if gateway is not None:
+                if where == _IN_GATEWAY:
+                    gateway.update(fields)
+                    continue
+                sa = parser.sa
+                if where == _IN_EXTRA:
+                    (gateway if sa is None else sa)["extra"].update(fields)
+                    continue
+                if where == _COUNTERS:
+                    gateway[fields[0]] = _counter_dict(fields[1])
+                    continue
+                if sa is not None:
+                    sa.update(fields)
+                    continue
         parser.line_no = line_no
         # Fast path for the device's own layout: one known key at the start of the line and
         # no other key in the value. Keys start after whitespace and end with a colon before
@@ -582,14 +695,23 @@ def _parse_lines(text):
         # without such a colon holds none. Such a line is also neither a prompt nor an
         # error, so the fast path gives exactly what feed_line would.
         key, sep, value = line.partition(": ")
+        if not sep and line[-1] == ":":
+            # A key with an empty value (``SK_ai:``): no other key can be in the line.
+            key, sep, value = line[:-1], ":", ""
         handler = handlers.get(key) if sep else None
         if handler is not None and (
             ":" not in value
             or (" " not in value and "\t" not in value)
             or (": " not in value and ":\t" not in value and value[-1] != ":")
         ):
+            value = value.lstrip()
             if key not in secrets:
-                handler(parser, value.lstrip())
+                handler(parser, value)
+            remember = line_actions.get(key)
+            if remember is not None and len(seen) < _LINE_CACHE_SIZE:
+                action = remember(value)
+                if action is not None:
+                    seen[line] = action
         else:
             feed_line(line)
     if not parser.gateways and parser.warnings:
