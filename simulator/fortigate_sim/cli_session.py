@@ -27,7 +27,7 @@ from typing import Any, Callable, Optional
 from . import cli_lang, refs
 from .cli_grep import PipeError, apply_pipes, split_pipes
 from .cli_lang import Command, ConfigBlock, EditBlock
-from .errors import COMMAND_ERROR, INVALID_VALUE, NOT_FOUND, CmdbError, FieldError
+from .errors import COMMAND_ERROR, INCOMPLETE, INVALID_VALUE, NOT_FOUND, CmdbError, FieldError
 from .schema import NAMELIST, OBJECT, SECRET, TABLE, TABLES, TableSchema
 from .store import Target
 
@@ -222,7 +222,7 @@ class CliSession:
             return ""
         table = cli_lang.table_for_path(words)
         if table is None:
-            return parse_error(_path_error_token(words))
+            return parse_error(cli_lang.path_error_token(words))
         if self.vdom_mode and (frame.kind == ROOT or (frame.kind == GLOBAL and table.scope != "global")):
             return parse_error(words[0])
         self.stack.append(Frame(TABLE_CTX, label=words[-1], vdom=frame.vdom, table=table,
@@ -385,7 +385,7 @@ class CliSession:
             cause = exc.__context__
             if isinstance(cause, CmdbError):
                 return command_fail(cause.message, cause.error)
-            return command_fail(exc.message, COMMAND_ERROR)
+            return command_fail(exc.message, exc.code)
         except CmdbError as exc:
             return command_fail(exc.message, exc.error)
         return ""
@@ -403,7 +403,7 @@ class CliSession:
                 raise CommandFailed(parse_error(values[0]))
             return
         if not values:
-            raise CommandFailed(command_fail("", COMMAND_ERROR))
+            raise CommandFailed(command_fail("incomplete command in the end", INCOMPLETE))
         try:
             value = fld.parse(cli_lang.value_from_tokens(fld, values), self.store.version)
         except FieldError as exc:
@@ -474,7 +474,7 @@ class CliSession:
                 keys = [key]
             text = cli_lang.render_table(self.store, table.key, vdom, full=full, keys=keys)
             return text or f"config {' '.join(words[:size])}\nend\n"
-        return parse_error(_path_error_token(words))
+        return parse_error(cli_lang.path_error_token(words))
 
     def _show_all(self, full: bool) -> str:
         frame = self.top
@@ -578,20 +578,6 @@ class CliSession:
 
 
 # ---- helpers ---------------------------------------------------------------------------------------
-
-def _table_paths() -> list[list[str]]:
-    paths = [key.split("/", 1)[0].split(".") + [key.split("/", 1)[1]] for key in TABLES]
-    return paths + [["system", "console"], ["global"], ["vdom"]]
-
-
-def _path_error_token(words: list[str]) -> str:
-    """The first word that no known ``config``/``show`` path continues with (FortiOS names it)."""
-    paths = _table_paths()
-    for index in range(len(words)):
-        if not any(path[:index + 1] == words[:index + 1] for path in paths):
-            return words[index]
-    return words[-1]
-
 
 def _format_get(table: TableSchema, obj: dict, key: Any = None) -> str:
     """``get`` of one object: ``name                : value`` lines, child tables as ``== [ key ]``."""

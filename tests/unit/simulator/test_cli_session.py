@@ -80,7 +80,7 @@ def test_refused_commit_stays_in_the_entry(session):
     cli = session()
     run(cli, "config vpn ipsec phase2-interface\nedit p2\nset proposal aes256-sha256")
     output = run(cli, "next")
-    assert output.startswith("phase1name must be set") and output.endswith("Command fail. Return code -651\n")
+    assert output.startswith("Attribute 'phase1name' Must be set") and output.endswith("Command fail. Return code -651\n")
     assert cli.prompt == "FGT_CLI (p2) # "
     run(cli, 'set phase1name "SiteA-to-SiteB"')
     assert run(cli, "next") == "" and cli.prompt == "FGT_CLI (phase2-interface) # "
