@@ -47,6 +47,11 @@ def command_fail(message: str, code: int) -> str:
     return f"{head}Command fail. Return code {code}\n"
 
 
+def not_in_datasource(name: Any, code: int = NOT_FOUND) -> str:
+    """A name the table (or the attribute's datasource) does not hold."""
+    return command_fail(f"entry not found in datasource\n\nvalue parse error before '{name}'", code)
+
+
 def parse_error(token: str) -> str:
     return command_fail(f"command parse error before '{token}'", COMMAND_ERROR)
 
@@ -290,8 +295,7 @@ class CliSession:
             rows = self._stored_rows(frame) or {}
             missing = [key for key in command.args if not any(str(k) == key for k in rows)]
             if missing:
-                return command_fail(f"entry not found in datasource\n\nvalue parse error before '{missing[0]}'",
-                                    NOT_FOUND)
+                return not_in_datasource(missing[0])
         return self._commit(frame, [command])
 
     def _move(self, frame: Frame, args: list[str]) -> str:
@@ -411,8 +415,7 @@ class CliSession:
         if fld.ref and fld.kind != SECRET:
             for name in refs.names(fld, value):
                 if name not in fld.builtin and not refs.exists(self.store, fld, frame.vdom, name):
-                    raise CommandFailed(value_error(
-                        name, f"entry not found in datasource\n\nvalue parse error before '{name}'"))
+                    raise CommandFailed(not_in_datasource(name, INVALID_VALUE))
 
     # ---- stored data behind the current contexts -------------------------------------------------
     def _base(self) -> int:
@@ -469,8 +472,7 @@ class CliSession:
                 except FieldError as exc:
                     return value_error(exc.token, exc.reason)
                 if not self.store.exists(table.key, vdom, key):
-                    return command_fail(f"entry not found in datasource\n\nvalue parse error before '{rest[0]}'",
-                                        NOT_FOUND)
+                    return not_in_datasource(rest[0])
                 keys = [key]
             text = cli_lang.render_table(self.store, table.key, vdom, full=full, keys=keys)
             return text or f"config {' '.join(words[:size])}\nend\n"
@@ -536,8 +538,7 @@ class CliSession:
             try:
                 return _format_get(table, self.store.read(Target(table, vdom, table.parse_mkey(rest[0]))), rest[0])
             except (CmdbError, FieldError):
-                return command_fail(f"entry not found in datasource\n\nvalue parse error before '{rest[0]}'",
-                                    NOT_FOUND)
+                return not_in_datasource(rest[0])
         return parse_error(args[-1])
 
     # ---- config system console ---------------------------------------------------------------
