@@ -56,8 +56,8 @@ def parse_error(token: str) -> str:
     return command_fail(f"command parse error before '{token}'", COMMAND_ERROR)
 
 
-def value_error(token: Any, reason: Optional[str] = None) -> str:
-    return command_fail(reason or f"value parse error before '{token}'", INVALID_VALUE)
+def value_error(token: Any) -> str:
+    return command_fail(f"value parse error before '{token}'", INVALID_VALUE)
 
 
 class CommandFailed(Exception):
@@ -274,7 +274,7 @@ class CliSession:
         try:
             key = table.parse_mkey(text)
         except FieldError as exc:
-            return value_error(exc.token, exc.reason)
+            return value_error(exc.token)
         if table.auto_mkey and key == 0:
             key = self._next_free_key(frame)
         existing = self._stored_rows(frame)
@@ -309,7 +309,7 @@ class CliSession:
             anchor = table.parse_mkey(args[2])
             self.store.move(target, **{args[1]: anchor})
         except FieldError as exc:
-            return value_error(exc.token, exc.reason)
+            return value_error(exc.token)
         except CmdbError as exc:
             return command_fail(exc.message, exc.error)
         return ""
@@ -411,7 +411,7 @@ class CliSession:
         try:
             value = fld.parse(cli_lang.value_from_tokens(fld, values), self.store.version)
         except FieldError as exc:
-            raise CommandFailed(value_error(exc.token, exc.reason)) from None
+            raise CommandFailed(value_error(exc.token)) from None
         if fld.ref and fld.kind != SECRET:
             for name in refs.names(fld, value):
                 if name not in fld.builtin and not refs.exists(self.store, fld, frame.vdom, name):
@@ -470,7 +470,7 @@ class CliSession:
                 try:
                     key = table.parse_mkey(rest[0])
                 except FieldError as exc:
-                    return value_error(exc.token, exc.reason)
+                    return value_error(exc.token)
                 if not self.store.exists(table.key, vdom, key):
                     return not_in_datasource(rest[0])
                 keys = [key]

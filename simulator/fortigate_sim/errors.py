@@ -88,10 +88,10 @@ class CmdbError(Exception):
 
 
 class FieldError(ValueError):
-    """A value that does not parse for its attribute; the store turns it into a -651."""
+    """A value that does not parse for its attribute; the store turns it into a -651
+    (``value parse error before '<token>'``)."""
 
-    def __init__(self, attr: str, token: object, reason: str | None = None):
-        super().__init__(reason or f"value parse error before '{token}'")
+    def __init__(self, attr: str, token: object):
+        super().__init__(f"value parse error before '{token}'")
         self.attr = attr
         self.token = token
-        self.reason = reason

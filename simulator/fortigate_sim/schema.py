@@ -134,11 +134,7 @@ class Field:
         if (self.minimum is not None and number < self.minimum) or (
             self.maximum is not None and number > self.maximum
         ):
-            raise FieldError(
-                self.name, number,
-                f"Value {number} out of range [{self.minimum}-{self.maximum}] for {self.name}\n\n"
-                f"value parse error before '{number}'",
-            )
+            raise FieldError(self.name, number)  # outside [minimum, maximum]
         return number
 
     def _parse_multi(self, value: Any, version) -> str:

@@ -378,9 +378,7 @@ class DeviceStore:
                 try:
                     value = self._parse_value(fld, value, (old or {}).get(attr), vdom)
                 except FieldError as exc:
-                    raise CmdbError.invalid(
-                        exc.reason if exc.reason else f"value parse error before '{exc.token}'"
-                    ) from None
+                    raise CmdbError.parse_error(exc.token) from None
             if value != current:
                 changed.append(fld)
             obj[attr] = value
@@ -389,8 +387,8 @@ class DeviceStore:
         for fld in changed:
             if fld.applies and not fld.applies(obj, self.behaviour):
                 # Not applicable here (e.g. network-id without IKEv2): the attribute does not exist in
-                # this object, so FortiOS parses it as an unknown word (``applies_hint`` says why, in
-                # schema requests).
+                # this object, so FortiOS parses it as an unknown word (overlay.py's ``applies_hint``
+                # names the condition for readers).
                 raise CmdbError.invalid(f"command parse error before '{fld.name}'")
         return obj
 

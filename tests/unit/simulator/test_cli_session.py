@@ -86,6 +86,12 @@ def test_refused_commit_stays_in_the_entry(session):
     assert run(cli, "next") == "" and cli.prompt == "FGT_CLI (phase2-interface) # "
 
 
+def test_a_set_without_its_value_is_an_incomplete_command(session):
+    cli = session()
+    run(cli, "config system interface\nedit port1")
+    assert run(cli, "set mtu") == "incomplete command in the end\nCommand fail. Return code -160\n"
+
+
 def test_delete_rename_and_in_use(session):
     cli = session()
     run(cli, "config firewall address\nedit a1\nset subnet 10.9.0.0/16\nnext")
@@ -114,7 +120,7 @@ def test_unknown_paths_and_attributes(session):
     assert run(cli, "next") == "Unknown action 0\n"
     run(cli, "config vpn ipsec phase1-interface\nedit SiteA-to-SiteB")
     assert run(cli, "set name other").startswith("command parse error before 'name'")
-    assert run(cli, "set keylife 5").startswith("Value 5 out of range")
+    assert run(cli, "set keylife 5") == "value parse error before '5'\nCommand fail. Return code -651\n"
     assert run(cli, "set ike-version 3") == "value parse error before '3'\nCommand fail. Return code -651\n"
     assert run(cli, "config neighbor").startswith("command parse error before 'neighbor'")
     run(cli, "abort\nend")
