@@ -18,7 +18,7 @@ from fortigate_sim.labgen import advpn_lab, dump
 
 PSK = "bench-model-psk"
 
-HUB = f"""\
+HUB = """\
 config system interface
     edit "Lo0"
         set vdom "root"
@@ -43,7 +43,7 @@ config vpn ipsec phase1-interface
         set add-route disable
         set auto-discovery-sender enable
         set exchange-ip-addr4 10.200.255.253
-        set psksecret "{PSK}"
+        set psksecret "{psk}"
     next
 end
 config vpn ipsec phase2-interface
@@ -53,27 +53,7 @@ config vpn ipsec phase2-interface
         set keepalive enable
     next
 end
-config firewall policy
-    edit 1
-        set name "overlay-to-overlay"
-        set srcintf "EDGE"
-        set dstintf "EDGE"
-        set srcaddr "all"
-        set dstaddr "all"
-        set action accept
-        set service "ALL"
-    next
-    edit 2
-        set name "overlay-to-loopback"
-        set srcintf "EDGE"
-        set dstintf "Lo0"
-        set srcaddr "all"
-        set dstaddr "all"
-        set action accept
-        set service "BGP" "PING"
-    next
-end
-config router bgp
+{policies}config router bgp
     set as 65000
     set recursive-next-hop enable
     config neighbor-group
@@ -125,27 +105,7 @@ config vpn ipsec phase2-interface
         set auto-negotiate enable
     next
 end
-config firewall policy
-    edit 1
-        set name "lan-to-overlay"
-        set srcintf "port2"
-        set dstintf "H1"
-        set srcaddr "all"
-        set dstaddr "all"
-        set action accept
-        set service "ALL"
-    next
-    edit 2
-        set name "overlay-to-lan"
-        set srcintf "H1"
-        set dstintf "port2" "Lo0"
-        set srcaddr "all"
-        set dstaddr "all"
-        set action accept
-        set service "ALL"
-    next
-end
-config router bgp
+{policies}config router bgp
     set as 65000
     set recursive-next-hop enable
     config neighbor
@@ -163,15 +123,34 @@ end
 """
 
 
+def accept_policies(*rules: tuple) -> str:
+    """``config firewall policy`` with one accept-all-addresses policy per ``(name, srcintf,
+    dstintfs, services)``, edit ids from 1."""
+    lines = ["config firewall policy"]
+    for edit, (name, srcintf, dstintfs, services) in enumerate(rules, start=1):
+        lines += [f"    edit {edit}", f'        set name "{name}"', f'        set srcintf "{srcintf}"',
+                  "        set dstintf " + " ".join(f'"{i}"' for i in dstintfs),
+                  '        set srcaddr "all"', '        set dstaddr "all"', "        set action accept",
+                  "        set service " + " ".join(f'"{x}"' for x in services), "    next"]
+    return "\n".join(lines + ["end"]) + "\n"
+
+
+HUB_POLICIES = accept_policies(("overlay-to-overlay", "EDGE", ["EDGE"], ["ALL"]),
+                               ("overlay-to-loopback", "EDGE", ["Lo0"], ["BGP", "PING"]))
+SPOKE_POLICIES = accept_policies(("lan-to-overlay", "port2", ["H1"], ["ALL"]),
+                                 ("overlay-to-lan", "H1", ["port2", "Lo0"], ["ALL"]))
+
+
 def lab_yaml(spokes: int) -> str:
     lab = advpn_lab(hubs=1, overlays=1, spokes=spokes, name=f"bench-model-{spokes}")
     hub_wan = lab["addressing"]["HUB1"]["wan"]["ISP1"]["address"]
     for device in lab["devices"]:
         site = lab["addressing"][device["name"]]
         if site["role"] == "hub":
-            device["config"] += HUB
+            device["config"] += HUB.format(psk=PSK, policies=HUB_POLICIES)
             continue
         s = site["index"]
         lo = f"10.200.{s // 250}.{s % 250 + 1}"
-        device["config"] += SPOKE.format(lo=lo, lan=site["lan"]["prefix"].split("/")[0], psk=PSK, hub_wan=hub_wan)
+        device["config"] += SPOKE.format(lo=lo, lan=site["lan"]["prefix"].split("/")[0], psk=PSK, hub_wan=hub_wan,
+                                        policies=SPOKE_POLICIES)
     return dump(lab)

@@ -1,6 +1,9 @@
 """Authentication of one device: API tokens, session keys, cookie sessions with CSRF, lockout.
 
-FortiOS flows reproduced (reference §1.2, §7 items 2-4):
+FortiOS flows reproduced (Fortinet KB "About REST API",
+https://community.fortinet.com/t5/FortiGate/Technical-Tip-About-REST-API/ta-p/195425, for CSRF on
+writes; the login answers as the fortinet.fortios httpapi plugin reads them, simulator/README.md
+"REST API"):
 
 * ``Authorization: Bearer <api token>`` (``?access_token=`` only where the release allows it);
 * ``POST /api/v2/authentication`` -> ``session_key`` used as a Bearer token, ``DELETE`` logs out;

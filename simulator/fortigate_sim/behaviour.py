@@ -33,7 +33,9 @@ class Behaviour:
     # removed attribute keeps showing as a diff in terraform-provider-fortios issue #205) | reject
     # (-61, as the CLI answers). Never stored either way.
     unknown_attributes: str = "ignore"
-    # Tunnel model (reference §5.1, unverified): does a phase1 with auto-discovery sender/receiver
+    # Tunnel model (unverified; KB 253455 documents only exchange-interface-ip,
+    # https://community.fortinet.com/t5/FortiGate/Technical-Tip-How-to-use-exchange-interface-IP-in-IPsec-Tunnel/ta-p/253455):
+    # does a phase1 with auto-discovery sender/receiver
     # send its tunnel interface address even without exchange-interface-ip? A wizard-built ADVPN
     # hub was seen learning spoke tunnel IPs; no source says why. Consulted on the sending device.
     auto_discovery_sends_interface_ip: bool = False

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable, Optional, Union
 
 from . import cli_order
-from .errors import CmdbError
+from .errors import COMMAND_ERROR, INCOMPLETE, CmdbError
 from .schema import (INTEGER, IPMASK, IPV4, IPV6, MULTI, NAMELIST, OBJECT, OPTION, SECRET, TABLE,
                      TABLES, Field, TableSchema, clone)
 from .store import UNSET, DeviceStore, Target
@@ -148,10 +148,38 @@ def _parse_body(lines, index, inside):
 
 
 class CliError(ValueError):
-    def __init__(self, line: int, message: str):
+    def __init__(self, line: int, message: str, code: int = COMMAND_ERROR):
         super().__init__(f"line {line}: {message}")
         self.line = line
         self.message = message
+        self.code = code  # the CLI's return code
+
+    @classmethod
+    def incomplete(cls, line: int) -> "CliError":
+        return cls(line, "incomplete command in the end", INCOMPLETE)
+
+    @classmethod
+    def before(cls, line: int, word: object) -> "CliError":
+        """A word that does not belong where it stands: FortiOS's ``command parse error``."""
+        return cls(line, f"command parse error before '{word}'")
+
+
+def _first_word(node: Node) -> str:
+    return getattr(node, "verb", None) or ("edit" if isinstance(node, EditBlock) else "config")
+
+
+def _table_paths() -> list[list[str]]:
+    paths = [key.split("/", 1)[0].split(".") + [key.split("/", 1)[1]] for key in TABLES]
+    return paths + [["system", "console"], ["global"], ["vdom"]]
+
+
+def path_error_token(words: list[str]) -> str:
+    """The first word that no known ``config``/``show`` path continues with (FortiOS names it)."""
+    paths = _table_paths()
+    for index in range(len(words)):
+        if not any(path[:index + 1] == words[:index + 1] for path in paths):
+            return words[index]
+    return words[-1] if words else "config"
 
 
 def table_for_path(words: list[str]) -> Optional[TableSchema]:
@@ -164,19 +192,19 @@ def table_for_path(words: list[str]) -> Optional[TableSchema]:
 def execute(store: DeviceStore, nodes: Iterable[Node], vdom: str = "root", origin: str = "cli") -> None:
     for node in nodes:
         if not isinstance(node, ConfigBlock):
-            raise CliError(node.line, "expected 'config'")
+            raise CliError.before(node.line, _first_word(node))
         if node.path == ["global"]:
             execute(store, node.body, vdom, origin)
             continue
         if node.path == ["vdom"]:
             for edit in node.body:
                 if not isinstance(edit, EditBlock):
-                    raise CliError(edit.line, "expected 'edit <vdom>'")
+                    raise CliError.before(edit.line, _first_word(edit))
                 execute(store, edit.body, edit.key, origin)
             continue
         table = table_for_path(node.path)
         if table is None:
-            raise CliError(node.line, f"unknown configuration path '{' '.join(node.path)}'")
+            raise CliError.before(node.line, path_error_token(node.path))
         _run_table(store, table, vdom, node, origin)
 
 
@@ -200,7 +228,7 @@ def _run_table(store: DeviceStore, table: TableSchema, vdom: str, block: ConfigB
                 old_key = _key(table, node.args[0], node.line)
                 store.write(Target(table, vdom, old_key), {table.mkey: node.args[2]}, create=False, origin=origin)
             else:
-                raise CliError(node.line, f"'{node.verb}' is not valid here")
+                raise CliError.before(node.line, node.verb)
     except CmdbError as exc:
         line = getattr(exc, "cli_line", block.line)
         raise CliError(line, exc.message) from None
@@ -240,7 +268,7 @@ def _build_body(store: DeviceStore, schema: TableSchema, current: dict, nodes: l
         if isinstance(node, ConfigBlock):
             fld = fields.get(node.path[0]) if len(node.path) == 1 else None
             if fld is None or fld.kind not in (TABLE, OBJECT):
-                raise CliError(node.line, f"unknown sub-table '{' '.join(node.path)}'")
+                raise CliError.before(node.line, node.path[-1] if node.path else "config")
             if fld.kind == OBJECT:
                 inner = current.get(fld.name) or fld.child.defaults(store.version)
                 body.setdefault(fld.name, {}).update(_build_body(store, fld.child, inner, node.body, vdom))
@@ -249,9 +277,9 @@ def _build_body(store: DeviceStore, schema: TableSchema, current: dict, nodes: l
             body[fld.name] = _edit_rows(store, fld.child, rows, node, vdom)
             continue
         if isinstance(node, EditBlock):
-            raise CliError(node.line, "edit is not valid here")
+            raise CliError.before(node.line, "edit")
         if not node.args:
-            raise CliError(node.line, f"{node.verb} needs an attribute name")
+            raise CliError.incomplete(node.line)
         attr, values = node.args[0], node.args[1:]
         fld = fields.get(attr)
         if fld is None or fld.kind in (TABLE, OBJECT):
@@ -262,7 +290,7 @@ def _build_body(store: DeviceStore, schema: TableSchema, current: dict, nodes: l
             body[attr] = UNSET
         elif node.verb in ("set", "select"):
             if not values:
-                raise CliError(node.line, f"set {attr} needs a value")
+                raise CliError.incomplete(node.line)
             body[attr] = value_from_tokens(fld, values)
         elif node.verb in ("append", "unselect"):
             existing = body.get(attr, current.get(attr, []))
@@ -273,7 +301,7 @@ def _build_body(store: DeviceStore, schema: TableSchema, current: dict, nodes: l
                 names = [v for v in names if v not in values]
             body[attr] = value_from_tokens(fld, names) if names else UNSET
         else:
-            raise CliError(node.line, f"'{node.verb}' is not valid here")
+            raise CliError.before(node.line, node.verb)
     return body
 
 
@@ -299,7 +327,7 @@ def _edit_rows(store: DeviceStore, schema: TableSchema, rows: list, block: Confi
         elif isinstance(node, Command) and node.verb == "purge":
             rows.clear()
         else:
-            raise CliError(node.line, "only edit/delete/purge are valid in a sub-table")
+            raise CliError.before(node.line, _first_word(node))
     return rows
 
 

@@ -27,7 +27,7 @@ from typing import Any, Callable, Optional
 from . import cli_lang, refs
 from .cli_grep import PipeError, apply_pipes, split_pipes
 from .cli_lang import Command, ConfigBlock, EditBlock
-from .errors import COMMAND_ERROR, INVALID_VALUE, NOT_FOUND, CmdbError, FieldError
+from .errors import COMMAND_ERROR, INCOMPLETE, INVALID_VALUE, NOT_FOUND, CmdbError, FieldError
 from .schema import NAMELIST, OBJECT, SECRET, TABLE, TABLES, TableSchema
 from .store import Target
 
@@ -47,12 +47,17 @@ def command_fail(message: str, code: int) -> str:
     return f"{head}Command fail. Return code {code}\n"
 
 
+def not_in_datasource(name: Any, code: int = NOT_FOUND) -> str:
+    """A name the table (or the attribute's datasource) does not hold."""
+    return command_fail(f"entry not found in datasource\n\nvalue parse error before '{name}'", code)
+
+
 def parse_error(token: str) -> str:
     return command_fail(f"command parse error before '{token}'", COMMAND_ERROR)
 
 
-def value_error(token: Any, reason: Optional[str] = None) -> str:
-    return command_fail(reason or f"value parse error before '{token}'", INVALID_VALUE)
+def value_error(token: Any) -> str:
+    return command_fail(f"value parse error before '{token}'", INVALID_VALUE)
 
 
 class CommandFailed(Exception):
@@ -222,7 +227,7 @@ class CliSession:
             return ""
         table = cli_lang.table_for_path(words)
         if table is None:
-            return parse_error(_path_error_token(words))
+            return parse_error(cli_lang.path_error_token(words))
         if self.vdom_mode and (frame.kind == ROOT or (frame.kind == GLOBAL and table.scope != "global")):
             return parse_error(words[0])
         self.stack.append(Frame(TABLE_CTX, label=words[-1], vdom=frame.vdom, table=table,
@@ -269,7 +274,7 @@ class CliSession:
         try:
             key = table.parse_mkey(text)
         except FieldError as exc:
-            return value_error(exc.token, exc.reason)
+            return value_error(exc.token)
         if table.auto_mkey and key == 0:
             key = self._next_free_key(frame)
         existing = self._stored_rows(frame)
@@ -290,8 +295,7 @@ class CliSession:
             rows = self._stored_rows(frame) or {}
             missing = [key for key in command.args if not any(str(k) == key for k in rows)]
             if missing:
-                return command_fail(f"entry not found in datasource\n\nvalue parse error before '{missing[0]}'",
-                                    NOT_FOUND)
+                return not_in_datasource(missing[0])
         return self._commit(frame, [command])
 
     def _move(self, frame: Frame, args: list[str]) -> str:
@@ -305,7 +309,7 @@ class CliSession:
             anchor = table.parse_mkey(args[2])
             self.store.move(target, **{args[1]: anchor})
         except FieldError as exc:
-            return value_error(exc.token, exc.reason)
+            return value_error(exc.token)
         except CmdbError as exc:
             return command_fail(exc.message, exc.error)
         return ""
@@ -385,7 +389,7 @@ class CliSession:
             cause = exc.__context__
             if isinstance(cause, CmdbError):
                 return command_fail(cause.message, cause.error)
-            return command_fail(exc.message, COMMAND_ERROR)
+            return command_fail(exc.message, exc.code)
         except CmdbError as exc:
             return command_fail(exc.message, exc.error)
         return ""
@@ -403,16 +407,15 @@ class CliSession:
                 raise CommandFailed(parse_error(values[0]))
             return
         if not values:
-            raise CommandFailed(command_fail("", COMMAND_ERROR))
+            raise CommandFailed(command_fail("incomplete command in the end", INCOMPLETE))
         try:
             value = fld.parse(cli_lang.value_from_tokens(fld, values), self.store.version)
         except FieldError as exc:
-            raise CommandFailed(value_error(exc.token, exc.reason)) from None
+            raise CommandFailed(value_error(exc.token)) from None
         if fld.ref and fld.kind != SECRET:
             for name in refs.names(fld, value):
                 if name not in fld.builtin and not refs.exists(self.store, fld, frame.vdom, name):
-                    raise CommandFailed(value_error(
-                        name, f"entry not found in datasource\n\nvalue parse error before '{name}'"))
+                    raise CommandFailed(not_in_datasource(name, INVALID_VALUE))
 
     # ---- stored data behind the current contexts -------------------------------------------------
     def _base(self) -> int:
@@ -467,14 +470,13 @@ class CliSession:
                 try:
                     key = table.parse_mkey(rest[0])
                 except FieldError as exc:
-                    return value_error(exc.token, exc.reason)
+                    return value_error(exc.token)
                 if not self.store.exists(table.key, vdom, key):
-                    return command_fail(f"entry not found in datasource\n\nvalue parse error before '{rest[0]}'",
-                                        NOT_FOUND)
+                    return not_in_datasource(rest[0])
                 keys = [key]
             text = cli_lang.render_table(self.store, table.key, vdom, full=full, keys=keys)
             return text or f"config {' '.join(words[:size])}\nend\n"
-        return parse_error(_path_error_token(words))
+        return parse_error(cli_lang.path_error_token(words))
 
     def _show_all(self, full: bool) -> str:
         frame = self.top
@@ -536,8 +538,7 @@ class CliSession:
             try:
                 return _format_get(table, self.store.read(Target(table, vdom, table.parse_mkey(rest[0]))), rest[0])
             except (CmdbError, FieldError):
-                return command_fail(f"entry not found in datasource\n\nvalue parse error before '{rest[0]}'",
-                                    NOT_FOUND)
+                return not_in_datasource(rest[0])
         return parse_error(args[-1])
 
     # ---- config system console ---------------------------------------------------------------
@@ -578,20 +579,6 @@ class CliSession:
 
 
 # ---- helpers ---------------------------------------------------------------------------------------
-
-def _table_paths() -> list[list[str]]:
-    paths = [key.split("/", 1)[0].split(".") + [key.split("/", 1)[1]] for key in TABLES]
-    return paths + [["system", "console"], ["global"], ["vdom"]]
-
-
-def _path_error_token(words: list[str]) -> str:
-    """The first word that no known ``config``/``show`` path continues with (FortiOS names it)."""
-    paths = _table_paths()
-    for index in range(len(words)):
-        if not any(path[:index + 1] == words[:index + 1] for path in paths):
-            return words[index]
-    return words[-1]
-
 
 def _format_get(table: TableSchema, obj: dict, key: Any = None) -> str:
     """``get`` of one object: ``name                : value`` lines, child tables as ``== [ key ]``."""

@@ -8,6 +8,7 @@ DUPLICATE = -5
 IN_USE = -23
 INVALID_VALUE = -651
 COMMAND_ERROR = -61
+INCOMPLETE = -160  # "incomplete command in the end" (public CLI capture, simulator/README.md)
 PERMISSION = -37
 
 
@@ -24,8 +25,10 @@ class CmdbError(Exception):
 
     @property
     def cli_error(self) -> str:
-        """The text FortiOS's CLI layer would print, ending with the return code."""
-        return f"{self.message}\nCommand fail. Return code {self.error}\n"
+        """The text FortiOS's CLI layer would print, ending with the return code (a refusal
+        without a reason line of its own prints the return code alone)."""
+        head = f"{self.message}\n" if self.message else ""
+        return f"{head}Command fail. Return code {self.error}\n"
 
     @classmethod
     def invalid(cls, message: str) -> "CmdbError":
@@ -41,6 +44,23 @@ class CmdbError(Exception):
         return cls(500, COMMAND_ERROR, f"command parse error before '{attr}'", cli_error=True)
 
     @classmethod
+    def missing(cls, attr: str) -> "CmdbError":
+        """A required attribute left empty at commit: the wording FortiOS's own CLI test
+        automation matches (``Attribute(.*?)Must be set``, simulator/README.md "Error messages")."""
+        return cls.invalid(f"Attribute '{attr}' Must be set")
+
+    @classmethod
+    def check_failed(cls, attr: str, value: object) -> "CmdbError":
+        """A commit-time check that refuses ``attr`` = ``value``: FortiOS's generic
+        ``node_check_object fail! for <attr> <value>`` line (public CLI captures)."""
+        return cls.invalid(f"node_check_object fail! for {attr} {value}")
+
+    @classmethod
+    def refused(cls, error: int = INVALID_VALUE) -> "CmdbError":
+        """A refusal FortiOS prints no reason line for that we could find: the return code alone."""
+        return cls(500, error, "", cli_error=True)
+
+    @classmethod
     def dangling(cls, attr: str, value: object) -> "CmdbError":
         return cls.invalid(
             f"node_check_object fail! for {attr} {value}\n\nvalue parse error before '{value}'"
@@ -48,11 +68,13 @@ class CmdbError(Exception):
 
     @classmethod
     def not_found(cls) -> "CmdbError":
-        return cls(404, NOT_FOUND, "Entry not found")
+        # REST puts no text in the envelope (404, error -3); the CLI prints the return code alone.
+        return cls(404, NOT_FOUND, "")
 
     @classmethod
     def duplicate(cls) -> "CmdbError":
-        return cls(500, DUPLICATE, "A duplicate entry already exists")
+        # terraform-provider-fortios issue #244 (httpsd debug): "object already exists", nret=-5, HTTP 500.
+        return cls(500, DUPLICATE, "")
 
     @classmethod
     def in_use(cls, detail: str) -> "CmdbError":
@@ -66,10 +88,10 @@ class CmdbError(Exception):
 
 
 class FieldError(ValueError):
-    """A value that does not parse for its attribute; the store turns it into a -651."""
+    """A value that does not parse for its attribute; the store turns it into a -651
+    (``value parse error before '<token>'``)."""
 
-    def __init__(self, attr: str, token: object, reason: str | None = None):
-        super().__init__(reason or f"value parse error before '{token}'")
+    def __init__(self, attr: str, token: object):
+        super().__init__(f"value parse error before '{token}'")
         self.attr = attr
         self.token = token
-        self.reason = reason

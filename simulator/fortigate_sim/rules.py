@@ -37,25 +37,25 @@ def owned_by(table: TableSchema, mkey: Any) -> tuple:
 
 # ---- validators --------------------------------------------------------------------------------
 
-def _require(new: dict, attr: str, message: Optional[str] = None) -> None:
+def _require(new: dict, attr: str) -> None:
     if new.get(attr) in (None, "", [], "0.0.0.0"):
-        raise CmdbError.invalid(message or f"{attr} must be set")
+        raise CmdbError.missing(attr)
 
 
 def _phase1(store, vdom, mkey, new, old, op, body, origin):
     _require(new, "interface")
     if op == "create":
-        _require(new, "proposal", "proposal must be set (for example aes256-sha256)")
+        _require(new, "proposal")
         if new.get("authmethod") == "psk":
-            _require(new, "psksecret", "psksecret must be set when authmethod is psk")
+            _require(new, "psksecret")
     if new.get("type") == "static" and new.get("ip-version", "4") == "4":
-        _require(new, "remote-gw", "remote-gw must be set for a static (site-to-site) tunnel")
+        _require(new, "remote-gw")
 
 
 def _phase1_interface(store, vdom, mkey, new, old, op, body, origin):
     _phase1(store, vdom, mkey, new, old, op, body, origin)
     if op == "create" and store.exists(INTF, vdom, mkey):
-        raise CmdbError.invalid(f"interface name {mkey} is already in use")
+        raise CmdbError.check_failed("name", mkey)  # the tunnel interface's name is taken
 
 
 def _phase2(phase1_table: str):
@@ -70,10 +70,7 @@ def _phase2(phase1_table: str):
                 mode == "reject-update" and op == "update" and "auto-negotiate" in body
             )
             if refused:
-                raise CmdbError.invalid(
-                    f"auto-negotiate cannot be enabled on a phase2 of dial-up phase1 "
-                    f"{new['phase1name']}\ncommand parse error before 'auto-negotiate'"
-                )
+                raise CmdbError.check_failed("auto-negotiate", "enable")
     return check
 
 
@@ -84,16 +81,14 @@ def _interface(store, vdom, mkey, new, old, op, body, origin):
         return
     if op == "create":
         if new.get("type") in ("physical", "tunnel"):
-            raise CmdbError.invalid(
-                f"cannot create an interface of type {new.get('type')} "
-                + ("(tunnel interfaces come from vpn.ipsec phase1-interface)" if new.get("type") == "tunnel" else "")
-            )
+            # Physical ports come with the unit; tunnel interfaces come from vpn.ipsec phase1-interface.
+            raise CmdbError.check_failed("type", new.get("type"))
         if new.get("type") == "vlan":
-            _require(new, "interface", "interface must be set for a VLAN")
+            _require(new, "interface")
             if not new.get("vlanid"):
-                raise CmdbError.invalid("vlanid must be set for a VLAN")
+                raise CmdbError.missing("vlanid")
     elif old is not None and old.get("type") != new.get("type"):
-        raise CmdbError.invalid(f"type of interface {mkey} cannot be changed")
+        raise CmdbError.check_failed("type", new.get("type"))
 
 
 def _static(store, vdom, mkey, new, old, op, body, origin):
@@ -104,7 +99,7 @@ def _static(store, vdom, mkey, new, old, op, body, origin):
 def _policy(store, vdom, mkey, new, old, op, body, origin):
     for attr in ("srcintf", "dstintf", "srcaddr", "dstaddr", "service"):
         if not new.get(attr):
-            raise CmdbError.invalid(f"{attr} must be set")
+            raise CmdbError.missing(attr)
 
 
 _VALIDATORS = {
@@ -146,7 +141,7 @@ def after_update(store: "DeviceStore", table: TableSchema, vdom: str, old_key: A
 def before_delete(store: "DeviceStore", table: TableSchema, vdom: str, mkey: Any, old: dict, origin: str) -> None:
     if table.key == INTF and origin not in ("lab", "side-effect"):
         if old.get("type") == "physical":
-            raise CmdbError.invalid(f"physical interface {mkey} cannot be deleted")
+            raise CmdbError.refused()  # a physical port cannot be deleted
         if old.get("type") == "tunnel" and store.exists(P1I, vdom, mkey):
             raise CmdbError.in_use(f"system.interface {mkey} is used by vpn.ipsec.phase1-interface {mkey}")
     if table.key == P1I:

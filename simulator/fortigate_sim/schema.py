@@ -106,7 +106,7 @@ class Field:
         if kind == STRING:
             text = _scalar_text(self.name, value)
             if self.max_len is not None and len(text) > self.max_len:
-                raise FieldError(self.name, text, f"The string '{text}' is too long (max {self.max_len})")
+                raise FieldError(self.name, text)  # too long (max_len)
             return text
         raise TypeError(f"field {self.name}: kind {kind} is not parsed here")
 
@@ -134,11 +134,7 @@ class Field:
         if (self.minimum is not None and number < self.minimum) or (
             self.maximum is not None and number > self.maximum
         ):
-            raise FieldError(
-                self.name, number,
-                f"Value {number} out of range [{self.minimum}-{self.maximum}] for {self.name}\n\n"
-                f"value parse error before '{number}'",
-            )
+            raise FieldError(self.name, number)  # outside [minimum, maximum]
         return number
 
     def _parse_multi(self, value: Any, version) -> str:
@@ -166,7 +162,7 @@ class Field:
         for item in value:
             if isinstance(item, dict):
                 if key not in item:
-                    raise FieldError(self.name, item, f"missing {key} in {self.name} entry")
+                    raise FieldError(self.name, item)  # an entry without its key
                 item = item[key]
             rows.append({key: key_field.parse(item)})
         return rows
@@ -339,9 +335,9 @@ class TableSchema:
             return key_field.parse(value)
         text = _scalar_text(self.mkey, value)
         if not text:
-            raise FieldError(self.mkey, text, f"empty {self.mkey} is not allowed")
+            raise FieldError(self.mkey, text)  # empty key
         if self.max_mkey_len and len(text) > self.max_mkey_len:
-            raise FieldError(self.mkey, text, f"The name '{text}' is too long (max {self.max_mkey_len})")
+            raise FieldError(self.mkey, text)  # key too long (max_mkey_len)
         return text
 
 

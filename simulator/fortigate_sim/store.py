@@ -335,13 +335,13 @@ class DeviceStore:
         if table.auto_mkey and raw in (None, "", 0, "0"):
             return max((k for k in entries), default=0) + 1
         if raw in (None, ""):
-            raise CmdbError.invalid(f"{table.mkey} must be set")
+            raise CmdbError.missing(table.mkey)
         return self._parse_key(table, raw)
 
     def _parse_key(self, table: TableSchema, raw: Any) -> Any:
         # A key with a control character could never be addressed again (URLs, CLI lines).
         if isinstance(raw, str) and any(ord(c) < 32 or ord(c) == 127 for c in raw):
-            raise CmdbError.invalid(f"{table.mkey}: a name may not contain a control character")
+            raise CmdbError.parse_error(raw.encode("unicode_escape").decode())
         try:
             return table.parse_mkey(raw)
         except FieldError as exc:
@@ -378,9 +378,7 @@ class DeviceStore:
                 try:
                     value = self._parse_value(fld, value, (old or {}).get(attr), vdom)
                 except FieldError as exc:
-                    raise CmdbError.invalid(
-                        exc.reason if exc.reason else f"value parse error before '{exc.token}'"
-                    ) from None
+                    raise CmdbError.parse_error(exc.token) from None
             if value != current:
                 changed.append(fld)
             obj[attr] = value
@@ -388,10 +386,10 @@ class DeviceStore:
         # (a GET -> PUT round trip) is not a change.
         for fld in changed:
             if fld.applies and not fld.applies(obj, self.behaviour):
-                raise CmdbError.invalid(
-                    f"{fld.name} is only available with {fld.applies_hint}\n"
-                    f"command parse error before '{fld.name}'"
-                )
+                # Not applicable here (e.g. network-id without IKEv2): the attribute does not exist in
+                # this object, so FortiOS parses it as an unknown word (overlay.py's ``applies_hint``
+                # names the condition for readers).
+                raise CmdbError.invalid(f"command parse error before '{fld.name}'")
         return obj
 
     def _unknown_attribute(self, attr: str) -> None:
@@ -407,7 +405,7 @@ class DeviceStore:
             for item in value:
                 row = self._parse_row(fld.child, item, rows)
                 if _find_row(rows, fld.child, row[fld.child.mkey]) is not None:
-                    raise FieldError(fld.name, row[fld.child.mkey], "A duplicate entry already exists")
+                    raise FieldError(fld.name, row[fld.child.mkey])
                 rows.append(row)
             return rows
         if fld.kind == OBJECT:
@@ -427,7 +425,7 @@ class DeviceStore:
             try:
                 self.box.open(text)
             except ValueError:
-                raise FieldError(fld.name, "ENC", "invalid ENC value") from None
+                raise FieldError(fld.name, "ENC") from None
             return text
         if old_value and not self.behaviour.psk_resend_changes_revision:
             try:

@@ -104,7 +104,7 @@ def test_execute_and_render_round_trip():
 @pytest.mark.parametrize("text, fragment", [
     ("config system interface\n edit port9\n set type bogus\n next\nend\n", "line 2"),
     ("config vpn ipsec phase2-interface\n edit p2\n set phase1name nope\n next\nend\n", "node_check_object"),
-    ("config no such\nend\n", "unknown configuration path"),
+    ("config no such\nend\n", "line 1: command parse error before 'no'"),
     ("config system interface\n edit port1\n set mtu 1500\n", "missing"),
     ("set hostname x\n", "inside a 'config' block"),
 ])

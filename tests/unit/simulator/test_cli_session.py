@@ -80,10 +80,16 @@ def test_refused_commit_stays_in_the_entry(session):
     cli = session()
     run(cli, "config vpn ipsec phase2-interface\nedit p2\nset proposal aes256-sha256")
     output = run(cli, "next")
-    assert output.startswith("phase1name must be set") and output.endswith("Command fail. Return code -651\n")
+    assert output.startswith("Attribute 'phase1name' Must be set") and output.endswith("Command fail. Return code -651\n")
     assert cli.prompt == "FGT_CLI (p2) # "
     run(cli, 'set phase1name "SiteA-to-SiteB"')
     assert run(cli, "next") == "" and cli.prompt == "FGT_CLI (phase2-interface) # "
+
+
+def test_a_set_without_its_value_is_an_incomplete_command(session):
+    cli = session()
+    run(cli, "config system interface\nedit port1")
+    assert run(cli, "set mtu") == "incomplete command in the end\nCommand fail. Return code -160\n"
 
 
 def test_delete_rename_and_in_use(session):
@@ -114,7 +120,7 @@ def test_unknown_paths_and_attributes(session):
     assert run(cli, "next") == "Unknown action 0\n"
     run(cli, "config vpn ipsec phase1-interface\nedit SiteA-to-SiteB")
     assert run(cli, "set name other").startswith("command parse error before 'name'")
-    assert run(cli, "set keylife 5").startswith("Value 5 out of range")
+    assert run(cli, "set keylife 5") == "value parse error before '5'\nCommand fail. Return code -651\n"
     assert run(cli, "set ike-version 3") == "value parse error before '3'\nCommand fail. Return code -651\n"
     assert run(cli, "config neighbor").startswith("command parse error before 'neighbor'")
     run(cli, "abort\nend")
