@@ -40,7 +40,10 @@ FORTIOS_ERRORS = {
 _QUOTED = re.compile(r"'([^']*)'")
 _FOR_ATTRIBUTE = re.compile(r"for (\S+)")
 # "proposal must be set": the device names an attribute the body lacks.
-_MISSING_ATTRIBUTE = re.compile(r"^([a-z][a-z0-9-]*) (?:must be set|is required)", re.MULTILINE)
+# FortiOS names a missing mandatory attribute as ``Attribute 'remote-gw' Must be set``; older
+# wordings put the name first (``remote-gw must be set``).
+_MISSING_ATTRIBUTE = re.compile(r"^(?:Attribute '([a-z][a-z0-9-]*)' Must be set|([a-z][a-z0-9-]*) (?:must be set|is required))",
+                                re.MULTILINE)
 FORBIDDEN = "forbidden: the API user's access profile lacks write permission, or the CSRF token is missing"
 
 
@@ -96,7 +99,7 @@ def _blamed_field(cli_error, body):
 
     In order: ``... for <attribute> ...``; a value it quotes (``before 'x'``, ``The string 'x'
     is too long``) that is the value of one attribute of the body; an attribute of the body
-    named in the message; ``<attribute> must be set`` for one the body lacks.
+    named in the message; ``Attribute '<attribute>' Must be set`` for one the body lacks.
     """
     if not cli_error or not isinstance(body, dict):
         return None
@@ -112,7 +115,7 @@ def _blamed_field(cli_error, body):
         if re.search(r"\b%s\b" % re.escape(attribute), cli_error):
             return attribute
     missing = _MISSING_ATTRIBUTE.search(cli_error)
-    return missing.group(1) if missing else None
+    return (missing.group(1) or missing.group(2)) if missing else None
 
 
 class CmdbClient:

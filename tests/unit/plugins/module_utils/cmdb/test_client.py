@@ -37,3 +37,10 @@ def test_long_words_of_a_device_error_are_cut():
     with pytest.raises(CmdbError) as caught:
         CmdbClient(device.send).request("PUT", P1, "SiteA", {"comments": "x" * 5000})
     assert caught.value.field == "comments" and len(str(caught.value)) < 400 and "(5000 characters)" in str(caught.value)
+
+
+@pytest.mark.parametrize("cli_error", ["Attribute 'remote-gw' Must be set", "remote-gw must be set"])
+def test_a_missing_mandatory_attribute_is_named_as_the_refused_field(cli_error):
+    error = CmdbError("POST", "vpn.ipsec/phase1-interface", 500,
+                      {"status": "error", "error": -651, "cli_error": cli_error}, body={"name": "EDGE", "type": "static"})
+    assert error.field == "remote-gw"
