@@ -153,7 +153,7 @@ def test_psk_rotation_with_the_new_key_credential(advpn_awx, tmp_path):
     result = advpn_awx.job("ADVPN PSK rotation", new).run(tmp_path / "job", ident="51")
     assert result.status == "successful", result.stdout[-4000:]
     assert advpn_awx.job("ADVPN PSK rotation", new).template["playbook"] == "playbooks/advpn_rotate_psk.yml"
-    assert any(e["event"] == "playbook_on_play_start" and "rotate" in e["event_data"]["play"].lower() for e in result.events)
+    assert any(e["event"] == "playbook_on_play_start" and "psk rotation" in e["event_data"]["play"].lower() for e in result.events)
     for device, tunnel in [("HUB1", "EDGE_ISP1"), ("HUB2", "EDGE_ISP1"), ("SPOKE1", "H2_ISP1"), ("SPOKE2", "H1_ISP1")]:
         assert plain_psk(lab, device, tunnel) == new["advpn_psk"], device
     result.secrets.append(old)
