@@ -39,8 +39,8 @@ def test_commit_time_checks_use_the_node_check_object_line():
     store = _store()
     refused = _refusal(store, "system/interface", {"name": "port9", "type": "physical"})
     assert refused.cli_error == "node_check_object fail! for type physical\nCommand fail. Return code -651\n"
-    store.write(Target(TABLES["system/interface"], "root"), {"name": "vl1", "type": "vlan", "interface": "port1",
-                                                              "vlanid": 10}, create=True, origin="rest")
+    vlan = {"name": "vl1", "type": "vlan", "interface": "port1", "vlanid": 10}
+    store.write(Target(TABLES["system/interface"], "root"), vlan, create=True, origin="rest")
     changed = _refusal(store, "system/interface", {"type": "loopback"}, create=False, mkey="vl1")
     assert changed.cli_error == "node_check_object fail! for type loopback\nCommand fail. Return code -651\n"
 

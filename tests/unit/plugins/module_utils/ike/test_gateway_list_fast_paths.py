@@ -30,8 +30,9 @@ PIECES = ["1", "10", ":", "/", " ", "  ", "->", "-", ">", "[", "]", "a", "f", "0
 
 def _samples():
     rng = random.Random(15)
-    return EDGES + ["".join(rng.choice(PIECES) for _piece in range(rng.randint(1, 8))).strip()
-                     for _sample in range(20000)]
+    random_lines = ["".join(rng.choice(PIECES) for _piece in range(rng.randint(1, 8))).strip()
+                    for _sample in range(20000)]
+    return EDGES + random_lines
 
 
 @pytest.mark.parametrize("key", sorted(QUICK))
