@@ -153,8 +153,10 @@ class CmdbClient:
         try:
             status, text = self._send(method, url, text_body)
         except AnsibleConnectionError as exc:
+            if method == "GET":
+                raise  # a read changes nothing: the connection's own error (login refused, ...) is the answer
             # The httpapi plugin already repeated what it may (retry.py); what is left is a lost
-            # answer, reported against the object like a refusal so the message names it.
+            # answer to a write, reported against the object like a refusal so the message names it.
             raise CmdbError(method, target, None, {}, body, hint=clip_words(str(exc))) from None
         envelope = _decode(text)
         if status != 200 or envelope.get("status") == "error":

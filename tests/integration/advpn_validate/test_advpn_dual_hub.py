@@ -7,8 +7,7 @@ import json
 import pytest
 from advpn_validate_support import ValidateLab
 from lab_support import REPO, fortigate_sim, running_lab
-from test_report_page import load
-from webdriver import Chromium
+from webdriver import Chromium, load
 
 INTENT = REPO / "examples" / "advpn" / "dual_hub.yml"
 VERDICT = "overlay.fortigate.advpn_validate : Compare with the plan and write the fabric report"

@@ -1,5 +1,8 @@
 """advpn_validate on a working fabric and on each fault of the catalogue (faults.yml), one fault at a time in
-one lab: the exact checks that fail, the cause every failure names and the one fix for the fault."""
+one lab: the exact checks that fail, the cause every failure names and the one fix for the fault. Last, the
+reports' index.html in real headless Chromium: loads without console errors or requests, one node per device,
+one link per tunnel, shortcuts, colours by state, the device filter works; screenshots go to
+tests/output/advpn_validate/ (printed). One file, so the catalogue runs once per test run (one xdist worker)."""
 
 import csv
 import json
@@ -7,6 +10,8 @@ from pathlib import Path
 
 import pytest
 from advpn_validate_support import FAULTS
+from lab_support import REPO
+from webdriver import Chromium, load
 
 BROKEN = ("FAIL", "ERROR")
 # What the lab (1 hub, 2 overlays, 2 spokes) is checked for: per check, how many.
@@ -61,3 +66,36 @@ def test_fault_gets_its_verdict_and_cause(catalogue, fault):
     assert line in run["msg"]
     markdown = report_files(run)["report.md"].read_text()
     assert "Verdict: **FAIL**" in markdown and fault["fixes"][0] in markdown
+
+
+# ---- the report page in a browser ----
+SHOTS = REPO / "tests" / "output" / "advpn_validate"
+VISIBLE_ROWS = "return Array.from(document.querySelectorAll('#failures tbody tr')).filter(r => r.offsetParent !== null)" \
+               ".map(r => r.dataset.device);"
+
+
+def page(catalogue, run):
+    return Path(catalogue[run]["reports"]["lab"]["reports"]["index.html"])
+
+
+def test_report_pages_in_chromium(catalogue):
+    with Chromium() as browser:
+        healthy = load(browser, page(catalogue, "healthy"))
+        assert healthy["verdict"].startswith("PASS: 69 of 69 checks passed")
+        assert (healthy["nodes"], healthy["hubs"], healthy["tunnels"], healthy["shortcuts"]) == (3, 1, 4, 1)
+        assert healthy["failing_nodes"] == [] and healthy["failing_links"] == [] and healthy["requests"] == 0
+        assert healthy["width"] > 500
+        shot = browser.screenshot(SHOTS / "healthy.png")
+        print("screenshot of the healthy fabric's report:", shot)
+
+        broken = load(browser, page(catalogue, "wan_link_down"))
+        assert broken["verdict"].startswith("FAIL: 56 of 68 checks passed, 6 failed")
+        assert (broken["nodes"], broken["tunnels"]) == (3, 4)
+        assert broken["failing_nodes"] == ["HUB1", "SPOKE2"] and broken["failing_links"] == ["SPOKE2/HUB1/ISP2"]
+        assert broken["rows"] == 6 and broken["requests"] == 0
+        shot = browser.screenshot(SHOTS / "wan_link_down.png")
+        print("screenshot of the report with one WAN link down:", shot)
+
+        browser.script("document.querySelector('.node[data-device=\"SPOKE2\"]').dispatchEvent(new MouseEvent('click'));")
+        assert browser.script(VISIBLE_ROWS) == ["SPOKE2"] * 3
+        assert [entry for entry in browser.console() if entry["level"] == "SEVERE"] == []

@@ -93,3 +93,27 @@ class Chromium:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(base64.b64decode(self._session("GET", "/screenshot")))
         return path
+
+
+# What the report page shows, counted in the browser (the report page tests and the dual-hub test).
+COUNT = """return {
+  nodes: document.querySelectorAll('.node').length,
+  hubs: document.querySelectorAll('.node[data-role="hub"]').length,
+  tunnels: document.querySelectorAll('.link.tunnel').length,
+  shortcuts: document.querySelectorAll('.link.shortcut').length,
+  failing_nodes: Array.from(document.querySelectorAll('.node[data-state="fail"]')).map(n => n.dataset.device).sort(),
+  failing_links: Array.from(document.querySelectorAll('.link.tunnel[data-state="fail"]'))
+                   .map(l => l.dataset.spoke + '/' + l.dataset.hub + '/' + l.dataset.overlay).sort(),
+  rows: document.querySelectorAll('#failures tbody tr').length,
+  verdict: document.getElementById('verdict').textContent,
+  requests: performance.getEntriesByType('resource').length,
+  width: document.getElementById('topology').getBoundingClientRect().width
+};"""
+
+
+def load(browser, path):
+    browser.console()  # forget earlier pages' entries
+    browser.open(path.as_uri())
+    problems = [entry for entry in browser.console() if entry["level"] in ("SEVERE", "WARNING")]
+    assert problems == [], problems
+    return browser.script(COUNT)
